@@ -147,7 +147,11 @@ Result<Checkpointer> PluginHost::checkpointer() const {
 
 std::vector<PluginInfo> PluginHost::discover() const {
   std::vector<std::string> paths;
-  for (const auto& [name, path] : config_.explicit_paths) paths.push_back(path);
+  std::set<std::string> explicit_files;
+  for (const auto& [name, path] : config_.explicit_paths) {
+    paths.push_back(path);
+    explicit_files.insert(path);
+  }
   std::vector<std::string> dirs = config_.plugin_dirs;
   dirs.push_back(default_plugin_dir());
   for (const std::string& dir : dirs) {
@@ -171,6 +175,11 @@ std::vector<PluginInfo> PluginHost::discover() const {
       info.kind = plugin_kind_name(d->kind);
       info.version = d->version ? d->version : "";
       info.abi = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
+    }
+    // In a plugin dir the file name is how the plugin is found: a mismatch makes it unreachable.
+    if (!attempt.error && !explicit_files.contains(path) && info.name != name_from_file(path)) {
+      attempt.error = Error{ENOEXEC, "plugin " + path + " calls itself \"" + info.name +
+                                         "\", expected \"" + name_from_file(path) + "\""};
     }
     info.loaded = !attempt.error;
     if (attempt.error) info.error = attempt.error->message;

@@ -32,11 +32,12 @@ class TempDir {
   std::string path_;
 };
 
-// Copies libkeel-<name>.so from the build into `dir`, owned by `uid`, with `mode`.
+// Copies libkeel-<name>.so from the build into `dir` (as libkeel-<as>.so when `as` is given),
+// owned by `uid`, with `mode`.
 inline std::string install_plugin(const std::string& name, const std::string& dir,
-                                  mode_t mode = 0644, uid_t uid = 0) {
+                                  mode_t mode = 0644, uid_t uid = 0, const std::string& as = "") {
   std::string file = "libkeel-" + name + ".so";
-  std::string to = dir + "/" + file;
+  std::string to = dir + "/libkeel-" + (as.empty() ? name : as) + ".so";
   fs::copy_file(std::string(TEST_PLUGIN_DIR) + "/" + file, to,
                 fs::copy_options::overwrite_existing);
   if (::chown(to.c_str(), uid, 0) != 0 || ::chmod(to.c_str(), mode) != 0) {
