@@ -144,9 +144,12 @@ Result<const keel_plugin_descriptor*> handshake(Entry& e) {
   std::error_code ec;
   e.library.load(proc, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec || !e.library.is_loaded()) {
-    const char* why = dlerror();
+    const char* raw = dlerror();
+    std::string why = raw ? raw : ec.message();
+    // ld.so names the /proc/self/fd/N path; the message already names the real file.
+    if (why.starts_with(proc + ": ")) why.erase(0, proc.size() + 2);
     e.fd.reset();  // nothing loaded under its name: the number may be reused
-    return refuse(e.path, std::string("loading: ") + (why ? why : ec.message().c_str()), ENOEXEC);
+    return refuse(e.path, "loading: " + why, ENOEXEC);
   }
   if (!e.library.has(KEEL_PLUGIN_ENTRY_SYMBOL)) {
     return refuse(e.path, "no entry point " KEEL_PLUGIN_ENTRY_SYMBOL ", not a keel plugin",

@@ -121,3 +121,14 @@ TEST_CASE("a NULL or too small operations table is refused") {
 TEST_CASE("an init that fails makes the load fail with the plugin's reason") {
   CHECK(refusal("initfails") == "plugin /x/libkeel-initfails.so: init: missing option \"profile\"");
 }
+
+TEST_CASE("a file that is not a shared object is refused with the dynamic loader's reason") {
+  TempDir dir;
+  write_text(dir / "libkeel-junk.so", std::string(200, 'x'));
+  auto d = PluginHost::load_file(dir / "libkeel-junk.so");
+  REQUIRE_FALSE(d);
+  CHECK(d.error().code == ENOEXEC);
+  INFO(d.error().message);
+  CHECK(d.error().message ==
+        "plugin " + (dir / "libkeel-junk.so") + ": loading: invalid ELF header");
+}

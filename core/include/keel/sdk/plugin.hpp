@@ -8,6 +8,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "keel/error.hpp"
 #include "keel/plugin_abi.h"
