@@ -1,0 +1,40 @@
+// Everything the container init needs after the clone. The child is a copy of the runtime's
+// memory, so it simply reads this struct; fds in it are inherited (all CLOEXEC).
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keel/fd.hpp"
+#include "keel/plugins.hpp"
+#include "keel/spec/model.hpp"
+#include "keel/state.hpp"
+#include "namespaces.hpp"
+
+namespace keel::runtime {
+
+struct InitContext {
+  const spec::Config* config = nullptr;
+  std::string id;
+  std::string bundle;                     // absolute
+  std::string rootfs;                     // absolute host path of the rootfs
+  std::string exec_path;                  // args[0] resolved inside the rootfs (container path)
+  const ContainerState* state = nullptr;  // for the createContainer/startContainer hooks' stdin
+  NamespacePlan* namespaces = nullptr;
+  std::optional<SyscallFilter::Program> seccomp;
+  int sync_fd = -1;       // child end of the socketpair
+  int fifo_path_fd = -1;  // O_PATH fd of <state dir>/exec.fifo
+  int preserve_fds = 0;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  pid_t parent_pid = 0;
+};
+
+// The init's whole life before execve. Never returns: execs the container process or reports
+// the error on the sync socket and exits.
+[[noreturn]] void init_main(InitContext& ctx);
+
+}  // namespace keel::runtime

@@ -1,0 +1,80 @@
+// The container init's sequence, from the clone to execve (DESIGN.md section 4).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "container_setup.hpp"
+#include "init_context.hpp"
+#include "kernel_settings.hpp"
+#include "sync_channel.hpp"
+
+namespace keel::runtime {
+namespace {
+
+Result<void> check(Result<void> r, std::string_view what) {
+  if (!r) return std::unexpected(r.error().context(what));
+  return {};
+}
+
+// Blocks in open(O_WRONLY) until `start` opens the fifo for reading, then says so with one byte.
+// The fifo is reached through the O_PATH fd taken before pivot_root, so the container cannot
+// swap it for something else.
+Result<void> wait_for_start(int fifo_path_fd) {
+  std::string path = "/proc/self/fd/" + std::to_string(fifo_path_fd);
+  UniqueFd fifo(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fifo) return sys_error("open exec fifo");
+  if (::write(fifo.get(), "0", 1) != 1) return sys_error("write 0 exec fifo");
+  return {};
+}
+
+Result<void> become_root_in_user_namespace() {
+  // Until the parent wrote the maps our ids were unmapped; become the namespace's root so the
+  // mounts and the final setuid work from a known identity (runc does the same).
+  if (::setresgid(0, 0, 0) < 0) return sys_error("setresgid to root in user namespace");
+  if (::setresuid(0, 0, 0) < 0) return sys_error("setresuid to root in user namespace");
+  return {};
+}
+
+Result<void> init_sequence(InitContext& ctx) {
+  const auto& cfg = *ctx.config;
+  if (auto r = sync_expect(ctx.sync_fd, SyncType::go); !r) return r;
+  if (ctx.namespaces->new_user) {
+    if (auto r = become_root_in_user_namespace(); !r) return r;
+  }
+  if (auto r = enter_joined_namespaces(*ctx.namespaces); !r) return r;
+  if (auto r = check(prepare_rootfs(ctx), "rootfs setup"); !r) return r;
+
+  // prestart and createRuntime hooks run in the runtime's namespaces, by the parent.
+  if (auto r = sync_send(ctx.sync_fd, SyncType::run_hooks); !r) return r;
+  if (auto r = sync_expect(ctx.sync_fd, SyncType::hooks_done); !r) return r;
+  if (auto r = run_hooks_in_container(ctx, HookStage::create_container); !r) return r;
+
+  if (auto r = check(enter_rootfs(ctx), "rootfs setup"); !r) return r;
+  if (auto r = apply_kernel_settings(cfg); !r) return r;
+  if (auto r = apply_process_attributes(ctx); !r) return r;
+
+  // From here on the runtime may exit: don't die with it, and tell it we are ready.
+  ::prctl(PR_SET_PDEATHSIG, 0);
+  if (auto r = sync_send(ctx.sync_fd, SyncType::waiting_fifo); !r) return r;
+  if (auto r = wait_for_start(ctx.fifo_path_fd); !r) return r;
+  ::close(ctx.fifo_path_fd);
+
+  if (auto r = finish_process_before_exec(ctx); !r) return r;
+  if (auto r = run_hooks_in_container(ctx, HookStage::start_container); !r) return r;
+  return exec_container_process(ctx);
+}
+
+}  // namespace
+
+void init_main(InitContext& ctx) {
+  // Die with the runtime while it still talks to us; if it is already gone, stop here.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != ctx.parent_pid) ::_exit(1);
+  auto r = init_sequence(ctx);
+  // init_sequence only returns on failure (exec replaced us otherwise).
+  (void)sync_send(ctx.sync_fd, SyncType::error, r.error().code, r.error().message);
+  ::_exit(1);
+}
+
+}  // namespace keel::runtime

@@ -1,0 +1,240 @@
+// create: validate, record, create the cgroup, clone the init and walk it through its setup.
+#include "launch.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "create_checks.hpp"
+#include "id_maps.hpp"
+#include "init_context.hpp"
+#include "keel/log.hpp"
+#include "keel/plugins.hpp"
+#include "keel/spec/parse.hpp"
+#include "namespaces.hpp"
+#include "process_handle.hpp"
+#include "runtime_files.hpp"
+#include "runtime_hooks.hpp"
+#include "sync_channel.hpp"
+
+namespace keel::runtime {
+namespace {
+
+// Undoes a failed create in reverse order: the init, its cgroup, the state dir.
+struct Rollback {
+  StateStore* store = nullptr;
+  std::string id;
+  std::optional<CgroupManager> cgroup;
+  std::string cgroup_state;
+  pid_t child = 0;
+  int pidfd = -1;
+  bool armed = true;
+
+  ~Rollback() {
+    if (!armed) return;
+    if (child > 0) {
+      if (pidfd >= 0) (void)pidfd_signal(pidfd, SIGKILL);
+      ::waitpid(child, nullptr, 0);
+    }
+    if (cgroup && !cgroup_state.empty()) {
+      if (auto r = cgroup->destroy(cgroup_state); !r) log::warning(r.error().message);
+    }
+    if (store) (void)store->remove(id);
+  }
+};
+
+std::string cgroup_request(const std::string& id, const spec::Config& cfg) {
+  std::string path = cfg.linux ? cfg.linux->cgroups_path : "";
+  auto quote = [](std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+        continue;
+      }
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string resources = cfg.resources_json.empty() ? "null" : cfg.resources_json;
+  return "{\"id\":" + quote(id) + ",\"cgroupsPath\":" + quote(path) +
+         ",\"resources\":" + resources + ",\"rootless\":false}";
+}
+
+pid_t clone_init(unsigned long flags, int cgroup_fd, int* pidfd) {
+  clone_args args{};
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
+  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+  if (pid < 0 && cgroup_fd >= 0) {
+    // The v2 cgroup may refuse a direct clone (e.g. domain rules); apply() moves it instead.
+    return clone_init(flags, -1, pidfd);
+  }
+  return pid;
+}
+
+Result<std::optional<SyscallFilter::Program>> compile_seccomp(const PluginHost& host,
+                                                              const spec::Config& cfg,
+                                                              const std::string& dir) {
+  if (!cfg.linux || !cfg.linux->seccomp) return std::nullopt;
+  auto filter = host.syscall_filter();
+  if (!filter) return std::unexpected(filter.error());
+  if (!*filter)
+    return fail("the spec has linux.seccomp but no syscall filter plugin is available", ENOTSUP);
+  auto prog = (*filter)->compile(cfg.seccomp_json, dir);
+  if (!prog) return std::unexpected(prog.error().context("compiling seccomp profile"));
+  return std::optional(std::move(*prog));
+}
+
+ContainerState initial_state(const CreateOptions& o, const spec::Config& cfg,
+                             const std::string& bundle, const std::string& rootfs) {
+  ContainerState st;
+  st.oci_version = cfg.oci_version;
+  st.id = o.id;
+  st.bundle = bundle;
+  st.rootfs = rootfs;
+  st.annotations = cfg.annotations;
+  st.created = rfc3339_nano_now();
+  return st;
+}
+
+}  // namespace
+
+Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o) {
+  if (auto r = validate_container_id(o.id); !r) return std::unexpected(r.error());
+  std::string bundle = absolute_path(o.bundle.empty() ? "." : o.bundle);
+  auto config = spec::load_config(bundle);
+  if (!config) return std::unexpected(config.error());
+  auto checked = check_before_create(*config, bundle);
+  if (!checked) return std::unexpected(checked.error());
+
+  StateStore store(g.root);
+  auto lock = store.create_dir_locked(o.id);
+  if (!lock) return std::unexpected(lock.error());
+  Rollback rollback;
+  rollback.store = &store;
+  rollback.id = o.id;
+  std::string dir = store.dir_of(o.id);
+
+  Launched out;
+  out.state = initial_state(o, *config, bundle, checked->rootfs);
+  PluginHost host(load_plugin_config().value_or(PluginConfig{}));
+  auto manager = host.cgroup_manager(g.systemd_cgroup);
+  if (!manager) return std::unexpected(manager.error());
+  auto cg = manager->create(cgroup_request(o.id, *config));
+  if (!cg) return std::unexpected(cg.error());
+  rollback.cgroup = *manager;
+  rollback.cgroup_state = cg->state;
+  out.state.cgroup_manager = manager->name();
+  out.state.cgroup_state = cg->state;
+  out.state.use_systemd = g.systemd_cgroup;
+
+  auto seccomp = compile_seccomp(host, *config, "");
+  if (!seccomp) return std::unexpected(seccomp.error());
+
+  std::string fifo = dir + "/exec.fifo";
+  ::umask(0);  // the fifo is 0622 like runc's, whatever the caller's umask
+  int fifo_rc = ::mkfifo(fifo.c_str(), 0622);
+  ::umask(022);
+  if (fifo_rc < 0) return sys_error("creating exec fifo " + fifo);
+  UniqueFd fifo_path(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+  if (!fifo_path) return sys_error("opening exec fifo " + fifo);
+
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return sys_error("creating sync socketpair");
+  UniqueFd parent_end(sv[0]), child_end(sv[1]);
+
+  auto ns = plan_namespaces(*config);
+  if (!ns) return std::unexpected(ns.error());
+
+  InitContext ctx;
+  ctx.config = &*config;
+  ctx.id = o.id;
+  ctx.bundle = bundle;
+  ctx.rootfs = checked->rootfs;
+  ctx.exec_path = checked->exec_path;
+  ctx.namespaces = &*ns;
+  ctx.seccomp = std::move(*seccomp);
+  ctx.sync_fd = child_end.get();
+  ctx.fifo_path_fd = fifo_path.get();
+  ctx.preserve_fds = o.preserve_fds;
+  ctx.no_pivot = o.no_pivot;
+  ctx.no_new_keyring = o.no_new_keyring;
+  ctx.parent_pid = ::getpid();
+  ctx.state = &out.state;
+
+  auto switcher = ChildNamespaceSwitch::enter(*ns, *config);
+  if (!switcher) return std::unexpected(switcher.error());
+  // Non-dumpable before the child exists (it inherits the flag): nothing in the container's
+  // namespaces may ptrace it or open its /proc/<pid>/exe (CVE-2019-5736). execve resets it.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  int pidfd = -1;
+  pid_t pid = clone_init(ns->clone_flags, cg->clone_into ? cg->clone_into.get() : -1, &pidfd);
+  if (pid == 0) init_main(ctx);
+  int clone_err = errno;
+  ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  if (auto r = switcher->restore(); !r) log::warning(r.error().message);
+  if (pid < 0) return sys_error("cloning the container init", clone_err);
+  out.pid = pid;
+  out.pidfd.reset(pidfd);
+  rollback.child = pid;
+  rollback.pidfd = pidfd;
+  child_end.reset();
+
+  auto start_error = [](Error e) {
+    return std::unexpected(e.context("unable to start container process"));
+  };
+  if (auto r = manager->apply(cg->state, pid); !r) return start_error(r.error());
+  if (ns->new_user) {
+    if (auto r = write_id_maps(pid, *config); !r) return start_error(r.error());
+  }
+  if (auto r = sync_send(parent_end.get(), SyncType::go); !r) return start_error(r.error());
+  if (auto r = sync_expect(parent_end.get(), SyncType::run_hooks); !r)
+    return start_error(r.error());
+  out.state.init_pid = pid;
+  std::string creating = state_json(out.state, Status::creating, false);
+  if (config->hooks) {
+    if (auto r = run_runtime_hooks(config->hooks->prestart, creating, "prestart"); !r)
+      return start_error(r.error());
+    if (auto r = run_runtime_hooks(config->hooks->create_runtime, creating, "createRuntime"); !r)
+      return start_error(r.error());
+  }
+  if (auto r = sync_send(parent_end.get(), SyncType::hooks_done); !r) return start_error(r.error());
+  if (auto r = sync_expect(parent_end.get(), SyncType::waiting_fifo); !r)
+    return start_error(r.error());
+
+  auto start_time = process_start_time(pid);
+  if (!start_time) return start_error(start_time.error());
+  out.state.init_start_time = *start_time;
+  out.state.config_json = spec::to_json(*config);
+  if (!o.pid_file.empty()) {
+    if (auto r = write_pid_file(o.pid_file, pid); !r) return std::unexpected(r.error());
+  }
+  if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
+
+  rollback.armed = false;
+  out.config = std::move(*config);
+  out.sync = std::move(parent_end);
+  out.lock = std::move(*lock);
+  return out;
+}
+
+}  // namespace keel::runtime

@@ -1,0 +1,22 @@
+// Pieces shared by the lifecycle commands (start is reused by run, teardown by delete and run).
+#pragma once
+
+#include <string>
+
+#include "keel/error.hpp"
+#include "keel/state.hpp"
+
+namespace keel::runtime {
+
+// Lets a created container's init proceed to execve and runs poststart hooks.
+// The caller holds the container's lock.
+Result<void> start_created(StateStore& store, const ContainerState& st);
+
+// Destroys the cgroup, runs poststop hooks (failures logged) and removes the state dir.
+// The init must already be dead.
+Result<void> teardown(StateStore& store, const ContainerState& st);
+
+// SIGKILLs the init (thawing a paused container first) and waits, bounded, for it to die.
+Result<void> kill_and_wait(const ContainerState& st);
+
+}  // namespace keel::runtime

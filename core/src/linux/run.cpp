@@ -1,0 +1,108 @@
+// run: create + start in one process; in the foreground, forward signals to the init, wait for
+// it and return its exit code, then delete the container unless --keep.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <functional>
+
+#include "keel/lifecycle.hpp"
+#include "keel/log.hpp"
+#include "launch.hpp"
+#include "lifecycle_internal.hpp"
+#include "process_handle.hpp"
+#include "sync_channel.hpp"
+
+namespace keel {
+namespace runtime {
+namespace {
+
+// Single-threaded Asio loop (we are past the last clone): every catchable signal goes to the
+// init, and the init's pidfd becoming readable ends the loop.
+void forward_signals_until_exit(int pidfd) {
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
+    boost::system::error_code ec;
+    signals.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
+  }
+  std::function<void()> arm = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      (void)pidfd_signal(pidfd, sig);
+      arm();
+    });
+  };
+  arm();
+  boost::asio::posix::stream_descriptor init(io, ::dup(pidfd));
+  init.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                  [&](const boost::system::error_code&) { io.stop(); });
+  io.run();
+}
+
+int exit_code_of(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+// As a subreaper we inherit orphans from the container; collect them.
+void reap_orphans() {
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
+
+// The init reports failures after start (exec error, startContainer hook) on the sync socket;
+// a successful execve closes it with no message.
+std::optional<Error> init_error_after_start(int sync_fd) {
+  SyncMessage msg;
+  char probe;
+  if (::recv(sync_fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) return std::nullopt;
+  auto m = sync_recv(sync_fd);
+  if (m && m->type == SyncType::error) return Error{m->err, m->text};
+  return std::nullopt;
+}
+
+Result<void> remove_after_run(StateStore& store, const ContainerState& st) {
+  auto lock = store.lock(st.id);
+  if (!lock) return std::unexpected(lock.error());
+  if (auto r = kill_and_wait(st); !r) return r;
+  return teardown(store, st);
+}
+
+}  // namespace
+}  // namespace runtime
+
+Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
+  using namespace runtime;
+  if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  auto launched = launch_container(g, o);
+  if (!launched) return std::unexpected(launched.error());
+  StateStore store(g.root);
+  if (auto r = start_created(store, launched->state); !r) {
+    launched->lock.reset();
+    (void)remove_after_run(store, launched->state);
+    return std::unexpected(r.error());
+  }
+  launched->lock.reset();
+  if (o.detach) return 0;
+
+  forward_signals_until_exit(launched->pidfd.get());
+  int code = exit_code_of(launched->pid);
+  reap_orphans();
+  auto init_error = init_error_after_start(launched->sync.get());
+  if (!o.keep) {
+    if (auto r = remove_after_run(store, launched->state); !r) log::warning(r.error().message);
+  }
+  if (init_error) return std::unexpected(init_error->context("unable to start container process"));
+  return code;
+}
+
+}  // namespace keel
