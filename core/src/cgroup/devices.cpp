@@ -83,10 +83,12 @@ bool append_rule(const DeviceRule& r, std::vector<bpf_insn>& out) {
     block.push_back(insn(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_2, 0, 0, type));
   }
   if (access != all) {
-    // (R3 & access) != R3: the request asks for something the rule does not cover.
     block.push_back(insn(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0));
     block.push_back(insn(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, access));
-    block.push_back(insn(BPF_JMP | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0));
+    if (r.allow)  // an allow covers the request only when it grants every access asked for
+      block.push_back(insn(BPF_JMP | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0));
+    else  // a deny applies as soon as it takes away any access asked for (v1 semantics)
+      block.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_1, 0, 0, 0));
   }
   if (r.major >= 0)
     block.push_back(
@@ -100,7 +102,7 @@ bool append_rule(const DeviceRule& r, std::vector<bpf_insn>& out) {
   block.push_back(exit);
   for (size_t j = 0; j < jumps; ++j) {
     auto& i = block[j];
-    if (BPF_OP(i.code) == BPF_JNE) i.off = static_cast<int16_t>(block.size() - (j + 1));
+    if (BPF_CLASS(i.code) == BPF_JMP) i.off = static_cast<int16_t>(block.size() - (j + 1));
   }
   out.insert(out.end(), block.begin(), block.end());
   return !catch_all;
