@@ -167,11 +167,8 @@ Result<UniqueFd> verified_dev_null(int root_fd) {
   return fd;
 }
 
-Result<void> bind_console(const Context& c) {
-  const std::string& slave = c.plan.console_path;
-  std::string in_root = slave;
-  if (slave.starts_with(c.plan.rootfs + "/")) in_root = slave.substr(c.plan.rootfs.size());
-  auto source = open_in_root(c.root_fd, in_root, false, false);
+Result<void> bind_console(int root_fd, const std::string& slave) {
+  auto source = open_in_root(root_fd, slave, false, false);
   if (!source) return std::unexpected(source.error().context("opening console " + slave));
   struct stat st {};
   struct statfs sfs {};
@@ -183,7 +180,7 @@ Result<void> bind_console(const Context& c) {
   auto tree = clone_tree(source->get(), "", false);
   if (!tree) return std::unexpected(tree.error());
   mode_t old = ::umask(0);
-  auto target = open_in_root(c.root_fd, "/dev/console", true, true);
+  auto target = open_in_root(root_fd, "/dev/console", true, true);
   ::umask(old);
   if (!target) return std::unexpected(target.error());
   struct stat tst {};

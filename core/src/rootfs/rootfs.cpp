@@ -43,9 +43,19 @@ Result<void> prepare(const Plan& plan) {
     if (auto r = detail::setup_dev(c); !r) return r;
   }
   if (!plan.console_path.empty()) {
-    if (auto r = detail::bind_console(c); !r)
+    std::string slave = plan.console_path;
+    if (slave.starts_with(plan.rootfs + "/")) slave = slave.substr(plan.rootfs.size());
+    if (auto r = detail::bind_console(c.root_fd, slave); !r)
       return std::unexpected(r.error().context("setting up /dev/console"));
   }
+  return {};
+}
+
+Result<void> mount_console(std::string_view slave_path) {
+  UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return sys_error("open /");
+  if (auto r = detail::bind_console(root.get(), std::string(slave_path)); !r)
+    return std::unexpected(r.error().context("setting up /dev/console"));
   return {};
 }
 

@@ -35,7 +35,8 @@ Result<void> mount_cgroup(const Context& c, const spec::Mount& m, const MountOpt
 // /dev: default and spec devices, /dev/ptmx, the /dev symlinks, /dev/console.
 bool needs_dev_setup(const spec::Config& config);
 Result<void> setup_dev(const Context& c);
-Result<void> bind_console(const Context& c);
+// Binds the pty slave at `slave` (a path in the root) onto /dev/console after checking it is one.
+Result<void> bind_console(int root_fd, const std::string& slave);
 
 // Opens "/dev/null" in the root and checks it really is the 1:3 char device.
 Result<UniqueFd> verified_dev_null(int root_fd);

@@ -45,6 +45,10 @@ Result<void> prepare(const Plan&);
 // then stdio fds that pointed to the host's /dev/null are reopened on the container's.
 Result<void> pivot(const Plan&);
 
+// After pivot (runc's order: pivot, open /dev/ptmx, this, finish): binds the pty slave
+// `slave_path` ("/dev/pts/3") onto /dev/console, refusing anything that is not a devpts pty slave.
+Result<void> mount_console(std::string_view slave_path);
+
 // After pivot: readonlyPaths, maskedPaths, a read-only /dev when its spec mount says "ro",
 // read-only root, linux.rootfsPropagation applied to "/", umask 0022 (as runc).
 Result<void> finish(const Plan&);
