@@ -105,24 +105,17 @@ Result<void> ensure_cwd(int rootfs_fd, const std::string& cwd) {
 }
 
 Result<void> verify_cwd() {
-  // The raw syscall, because glibc's getcwd hides "(unreachable)" behind ENOENT.
+  // The raw syscall, because glibc's getcwd hides "(unreachable)" behind ENOENT. Both cases get
+  // runc's message (Go's unix.Getwd also maps a non-absolute answer to ENOENT).
   char buf[PATH_MAX + 1] = {};
   const long n = syscall(SYS_getcwd, buf, sizeof buf - 1);
-  if (n < 0) {
-    if (errno == ENOENT) {
-      return fail(
-          "current working directory is outside of container mount namespace root -- "
-          "possible container breakout detected",
-          ENOENT);
-    }
-    return sys_error("failed to verify if current working directory is safe");
+  if ((n < 0 && errno == ENOENT) || (n >= 0 && buf[0] != '/')) {
+    return fail(
+        "current working directory is outside of container mount namespace root -- possible "
+        "container breakout detected",
+        ENOENT);
   }
-  if (buf[0] != '/') {
-    return fail(std::string("current working directory is outside of container mount namespace "
-                            "root -- possible container breakout detected: cwd is \"") +
-                    buf + "\"",
-                EPERM);
-  }
+  if (n < 0) return sys_error("failed to verify if current working directory is safe");
   return {};
 }
 

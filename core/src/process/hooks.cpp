@@ -6,7 +6,6 @@
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +23,14 @@ namespace keel::process {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Raw syscalls: glibc 2.36's <sys/pidfd.h> declares these without C linkage for C++.
+int pidfd_open(pid_t pid) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+int pidfd_kill(int pidfd) {
+  return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0));
+}
 constexpr size_t kMaxCapture = 1 << 20;  // per stream; the rest of a chatty hook is dropped
 
 struct Pipe {
@@ -190,7 +197,7 @@ Result<void> run_hook(const spec::Hook& hook, const std::string& state) {
   if (child.pid < 0) return sys_error("fork/exec " + hook.path);
   if (child.pid == 0) exec_child(hook, argv.data(), envp, *in, *out, *err, *report);
   // The child is ours and unreaped, so its pid cannot be reused before pidfd_open.
-  child.pidfd.reset(pidfd_open(child.pid, 0));
+  child.pidfd.reset(pidfd_open(child.pid));
   if (!child.pidfd) {
     const int e = errno;
     kill(child.pid, SIGKILL);
@@ -218,7 +225,7 @@ Result<void> run_hook(const spec::Hook& hook, const std::string& state) {
 
   auto exited = pump(child, io, deadline);
   if (!exited || !*exited) {
-    pidfd_send_signal(child.pidfd.get(), SIGKILL, nullptr, 0);
+    pidfd_kill(child.pidfd.get());
     reap(child);
     if (!exited) return std::unexpected(exited.error());
     return fail("hook ran past specified timeout of " + format_timeout(*hook.timeout), ETIMEDOUT);
