@@ -14,11 +14,22 @@ enum class Format { text, json };
 void configure(std::string path, Format format, bool debug);
 
 void write(Level level, std::string_view message);
-inline void debug(std::string_view m) { write(Level::debug, m); }
-inline void info(std::string_view m) { write(Level::info, m); }
-inline void warning(std::string_view m) { write(Level::warning, m); }
-inline void error(std::string_view m) { write(Level::error, m); }
+inline void debug(std::string_view m) {
+  write(Level::debug, m);
+}
+inline void info(std::string_view m) {
+  write(Level::info, m);
+}
+inline void warning(std::string_view m) {
+  write(Level::warning, m);
+}
+inline void error(std::string_view m) {
+  write(Level::error, m);
+}
 
 bool debug_enabled();
+// True when messages go to stderr (no --log). With --log FILE, runc also prints a fatal error's
+// message alone on stderr; the app does the same when this is false.
+bool writes_to_stderr();
 
 }  // namespace keel::log

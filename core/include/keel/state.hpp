@@ -28,17 +28,22 @@ struct ContainerState {
   std::string rootfs;            // absolute
   std::string created;           // RFC3339Nano UTC, e.g. 2026-01-02T03:04:05.123456789Z
   std::map<std::string, std::string> annotations;
-  std::string owner;             // "" for state; username for list
-  bool paused = false;           // set by pause, cleared by resume
+  std::string owner;    // "" for state; username for list
+  bool paused = false;  // set by pause, cleared by resume
   bool use_systemd = false;
-  std::string cgroup_manager;    // plugin name, "" when the container has no cgroup
-  std::string cgroup_state;      // the plugin's own JSON state, verbatim
-  std::string config_json;       // the config.json used at create (exec and hooks read it)
+  std::string cgroup_manager;  // plugin name, "" when the container has no cgroup
+  std::string cgroup_state;    // the plugin's own JSON state, verbatim
+  std::string config_json;     // the config.json used at create (exec and hooks read it)
   std::map<std::string, std::string> extra;  // forward-compatible additions
 };
 
-// Validates a container id with runc's rule (^[\w+\-\.]+$, not "." or "..", at most 1024 bytes).
+// Validates a container id with runc's rule (^[\w+\-\.]+$, not "." or ".."), at most 255 bytes
+// (NAME_MAX: the id is a directory name). Error: "invalid container ID format: <id>".
 Result<void> validate_container_id(std::string_view id);
+
+// Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); nullopt when the process
+// does not exist. Record it at create so a recycled pid is never mistaken for init.
+std::optional<uint64_t> process_start_time(pid_t pid);
 
 // Is the recorded init still the same process (alive, same start time, not a zombie)?
 bool init_alive(const ContainerState&);
@@ -66,6 +71,14 @@ class StateStore {
 };
 
 // runc's JSON for `state` (2-space indented) and one element of `list --format json`.
+// The pid is reported as 0 when the status is stopped, like runc.
 std::string state_json(const ContainerState&, Status, bool pretty);
+
+// state.json itself (keel's private, complete record) and back.
+std::string serialize_state(const ContainerState&);
+Result<ContainerState> parse_state(std::string_view json);
+
+// Current time as RFC3339Nano UTC with trailing zeros trimmed, like Go's time.RFC3339Nano.
+std::string rfc3339_nano_now();
 
 }  // namespace keel
