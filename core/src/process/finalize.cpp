@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "go_errors.hpp"
 #include "keel/linux/exec_lookup.hpp"
 #include "keel/linux/process.hpp"
 
@@ -23,7 +24,7 @@ Result<void> call(const std::function<Result<void>()>& step) {
 }
 
 std::string chdir_error(const std::string& cwd, int err) {
-  return "chdir to cwd (\"" + cwd + "\") set in config.json failed: " + std::strerror(err);
+  return "chdir to cwd (\"" + cwd + "\") set in config.json failed: " + detail::go_errno_text(err);
 }
 
 // Until the user switch: umask, scheduling, no_new_privs, the ready point, early seccomp.

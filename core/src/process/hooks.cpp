@@ -194,7 +194,7 @@ Result<void> run_hook(const spec::Hook& hook, const std::string& state) {
   SigpipeBlock sigpipe;
   Child child;
   child.pid = fork();
-  if (child.pid < 0) return sys_error("fork/exec " + hook.path);
+  if (child.pid < 0) return fail("fork/exec " + hook.path + ": " + detail::go_errno_text(errno));
   if (child.pid == 0) exec_child(hook, argv.data(), envp, *in, *out, *err, *report);
   // The child is ours and unreaped, so its pid cannot be reused before pidfd_open.
   child.pidfd.reset(pidfd_open(child.pid));
@@ -209,8 +209,12 @@ Result<void> run_hook(const spec::Hook& hook, const std::string& state) {
   err->write.reset();
   report->write.reset();
 
+  // EOF means execve succeeded (the pipe was close-on-exec); an int is the child's errno.
   int exec_errno = 0;
-  if (read(report->read.get(), &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+  ssize_t got;
+  while ((got = read(report->read.get(), &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
+  if (got == sizeof exec_errno) {
     reap(child);
     return fail("fork/exec " + hook.path + ": " + detail::go_errno_text(exec_errno), exec_errno);
   }

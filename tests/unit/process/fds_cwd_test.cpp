@@ -98,6 +98,23 @@ TEST_CASE("a cwd of /proc/self/fd/N naming a host directory is detected after ch
         "container breakout detected\n");
 }
 
+TEST_CASE("a missing cwd fails finalize with runc's chdir message") {
+  test::BusyboxRootfs fs;
+  auto r = test::run_child([&]() -> int {
+    if (chroot(fs.root.c_str()) != 0 || chdir("/") != 0) return 2;
+    spec::Process p;
+    p.args = {"/bin/true"};
+    p.cwd = "/does/not/exist";
+    auto plan = process::finalize(p, {});
+    std::printf("%s\n", plan ? "finalized" : plan.error().message.c_str());
+    return plan ? 3 : 0;
+  });
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "chdir to cwd (\"/does/not/exist\") set in config.json failed: no such file or "
+        "directory\n");
+}
+
 TEST_CASE("verify_cwd accepts a cwd inside the root") {
   CHECK(process::verify_cwd().has_value());
 }
