@@ -64,7 +64,9 @@ Result<void> bind_host_node(int dir_fd, const std::string& name, const Node& n) 
   if ((st.st_mode & S_IFMT) != n.type ||
       (n.type != S_IFIFO && st.st_rdev != makedev(n.major, n.minor)))
     return fail("host " + n.path + " is not the expected device", ENODEV);
-  int fd = ::openat(dir_fd, name.c_str(), O_CREAT | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0000);
+  // O_EXCL: an existing node is never opened (opening some devices has side effects).
+  int fd =
+      ::openat(dir_fd, name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0000);
   if (fd < 0 && errno != EEXIST) return sys_error("create " + n.path);
   UniqueFd created(fd);
   UniqueFd target(::openat(dir_fd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));

@@ -108,7 +108,8 @@ Result<std::string> create_first_missing(int root_fd, const std::vector<std::str
 }  // namespace
 
 Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, bool as_file) {
-  std::string rel = join_path(detail::split_path(path), 0, detail::split_path(path).size());
+  auto parts = detail::split_path(path);
+  std::string rel = join_path(parts, 0, parts.size());
   int links = 0;
   for (int attempt = 0; attempt < 4096; ++attempt) {
     auto fd = openat2_in_root(root_fd, rel, O_PATH, 0);
@@ -116,7 +117,7 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, b
       if (!fd) return std::unexpected(fd.error().context("resolving " + std::string(path)));
       return fd;
     }
-    auto parts = detail::split_path(rel);
+    parts = detail::split_path(rel);
     auto rewritten = create_first_missing(root_fd, parts, as_file);
     if (!rewritten) return std::unexpected(rewritten.error());
     if (!rewritten->empty()) {

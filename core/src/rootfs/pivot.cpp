@@ -8,6 +8,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <array>
+#include <climits>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "mountinfo.hpp"
@@ -57,7 +60,10 @@ Result<void> detach_host_proc_and_sys(const std::string& rootfs) {
 }
 
 Result<void> move_root(const std::string& rootfs) {
-  if (auto r = detach_host_proc_and_sys(rootfs); !r) return r;
+  // Compare mount points with the path the kernel reports, not a spelling with symlinks.
+  std::array<char, 4096> real{};
+  if (!::realpath(rootfs.c_str(), real.data())) return sys_error("resolving " + rootfs);
+  if (auto r = detach_host_proc_and_sys(real.data()); !r) return r;
   if (::chdir(rootfs.c_str()) < 0) return sys_error("chdir " + rootfs);
   if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0)
     return sys_error("moving the rootfs to /");
