@@ -337,3 +337,25 @@ TEST_CASE("oom_score_adj is written only to procfs: a file bound over it is refu
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("not on procfs") != std::string::npos);
 }
+
+TEST_CASE("SCHED_DEADLINE runtime, deadline, period and flags reach the kernel") {
+  auto r = test::run_child([]() -> int {
+    spec::Scheduler s = scheduler("SCHED_DEADLINE", {"SCHED_FLAG_RESET_ON_FORK"});
+    s.runtime = 10'000'000;
+    s.deadline = 30'000'000;
+    s.period = 30'000'000;
+    if (auto applied = process::apply_scheduler(s); !applied) {
+      std::printf("error: %s\n", applied.error().message.c_str());
+      return 2;
+    }
+    SchedAttr attr{};
+    syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0);
+    std::printf("%u %llu %llu %llu %llu\n", attr.sched_policy, (unsigned long long)attr.sched_flags,
+                (unsigned long long)attr.sched_runtime, (unsigned long long)attr.sched_deadline,
+                (unsigned long long)attr.sched_period);
+    return 0;
+  });
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output == "6 1 10000000 30000000 30000000\n");
+}
