@@ -42,10 +42,7 @@ Result<ActionKind> parse_action(const Value& obj, const char* key, const std::st
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd()) return fail(cat(where, ": ", key, " is missing"));
   auto kind = it->value.IsString() ? find_action(it->value.GetString()) : std::nullopt;
-  if (!kind)
-    return fail(cat(where, ": unknown ",
-                    key == std::string_view("action") ? "action " : "defaultAction ",
-                    quoted(it->value)));
+  if (!kind) return fail(cat(where, ": unknown ", std::string_view(key), " ", quoted(it->value)));
   return *kind;
 }
 
@@ -157,8 +154,8 @@ Result<Profile> parse_document(const Value& root) {
   p.default_errno_ret = *errno_ret;
   p.default_action = action_value(*kind, *errno_ret);
 
-  for (auto r : {parse_arches(root, p), parse_flags(root, p)})
-    if (!r) return std::unexpected(r.error());
+  if (auto r = parse_arches(root, p); !r) return std::unexpected(r.error());
+  if (auto r = parse_flags(root, p); !r) return std::unexpected(r.error());
   auto listener = optional_string(root, "listenerPath", "linux.seccomp");
   if (!listener) return std::unexpected(listener.error());
   p.listener_path = *listener;
