@@ -184,3 +184,50 @@ TEST_CASE("features reports v1, v2 and no systemd") {
   CHECK(out.text == R"({"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true})");
   CHECK(std::string(plugin.desc->name) == "cgroupfs");
 }
+
+TEST_CASE("the real v1 kernel files accept every memory, cpu, blkio and pids spelling we write") {
+  if (!hybrid_host()) return;
+  Plugin plugin;
+  TestCgroup cg;
+  keel_error err{};
+  Sink state;
+  int clone_fd = -1;
+  int rc = plugin.ops->create(
+      request(cg, R"({"memory":{"limit":134217728,"reservation":67108864,"swap":268435456,
+                                "swappiness":10,"disableOOMKiller":true,"useHierarchy":true},
+                     "cpu":{"shares":256,"quota":50000,"period":100000,"burst":10000,
+                            "cpus":"0","mems":"0"},
+                     "blockIO":{"weight":500},
+                     "pids":{"limit":-1}})")
+          .c_str(),
+      &state.raw, &clone_fd, &err);
+  REQUIRE_MESSAGE(rc == 0, err.message);
+  std::string m = cg.dir("memory"), c = cg.dir("cpu");
+  CHECK(slurp(m + "/memory.limit_in_bytes") == "134217728");
+  CHECK(slurp(m + "/memory.soft_limit_in_bytes") == "67108864");
+  if (fs::exists(m + "/memory.memsw.limit_in_bytes"))
+    CHECK(slurp(m + "/memory.memsw.limit_in_bytes") == "268435456");
+  CHECK(slurp(m + "/memory.swappiness") == "10");
+  CHECK(slurp(m + "/memory.oom_control").find("oom_kill_disable 1") != std::string::npos);
+  CHECK(slurp(c + "/cpu.shares") == "256");
+  CHECK(slurp(c + "/cpu.cfs_period_us") == "100000");
+  CHECK(slurp(c + "/cpu.cfs_burst_us") == "10000");
+  CHECK(slurp(cg.dir("cpuset") + "/cpuset.cpus") == "0");
+  CHECK(slurp(cg.dir("pids") + "/pids.max") == "max");
+  std::string blkio = cg.dir("blkio");
+  CHECK(slurp(fs::exists(blkio + "/blkio.weight") ? blkio + "/blkio.weight"
+                                                  : blkio + "/blkio.bfq.weight")
+            .find("500") != std::string::npos);
+
+  // Shrinking both limits must write memory before memsw (memsw >= memory at every step).
+  rc =
+      plugin.ops->set(state.text.c_str(), R"({"memory":{"limit":33554432,"swap":67108864}})", &err);
+  REQUIRE_MESSAGE(rc == 0, err.message);
+  CHECK(slurp(m + "/memory.limit_in_bytes") == "33554432");
+  // Growing them must write memsw first.
+  rc = plugin.ops->set(state.text.c_str(), R"({"memory":{"limit":536870912,"swap":1073741824}})",
+                       &err);
+  REQUIRE_MESSAGE(rc == 0, err.message);
+  CHECK(slurp(m + "/memory.limit_in_bytes") == "536870912");
+  REQUIRE(plugin.ops->destroy(state.text.c_str(), &err) == 0);
+}
