@@ -159,6 +159,8 @@ inline constexpr auto seccomp_flags = std::to_array<std::string_view>(
      "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"});
 
 // Scheduling (sched_setattr(2)), I/O priority, personality and NUMA memory policy names.
+// Order is load-bearing: a policy's index is its SCHED_* number, a flag's index is its bit
+// (SCHED_FLAG_RESET_ON_FORK == 1 << 0 ... SCHED_FLAG_UTIL_CLAMP_MAX == 1 << 6).
 inline constexpr auto scheduler_policies =
     std::to_array<std::string_view>({"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
                                      "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE"});
