@@ -31,6 +31,9 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   pid_t parent_pid = 0;
+  // The runtime's own fds the init must drop at once: the container lock (a held flock would
+  // block every later command) and the parent's end of the sync socket (EOF must mean death).
+  std::vector<int> close_at_start;
 };
 
 // The init's whole life before execve. Never returns: execs the container process or reports

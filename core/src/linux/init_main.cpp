@@ -68,9 +68,10 @@ Result<void> init_sequence(InitContext& ctx) {
 }  // namespace
 
 void init_main(InitContext& ctx) {
-  // Die with the runtime while it still talks to us; if it is already gone, stop here.
+  // Die with the runtime while it still talks to us. (If it is already gone, the first read of
+  // the sync socket sees EOF; getppid() is no test here: it is 0 in a new pid namespace.)
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != ctx.parent_pid) ::_exit(1);
+  for (int fd : ctx.close_at_start) ::close(fd);
   auto r = init_sequence(ctx);
   // init_sequence only returns on failure (exec replaced us otherwise).
   (void)sync_send(ctx.sync_fd, SyncType::error, r.error().code, r.error().message);

@@ -179,6 +179,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   ctx.no_pivot = o.no_pivot;
   ctx.no_new_keyring = o.no_new_keyring;
   ctx.parent_pid = ::getpid();
+  ctx.close_at_start = {lock->get(), parent_end.get()};
   ctx.state = &out.state;
 
   auto switcher = ChildNamespaceSwitch::enter(*ns, *config);
