@@ -1,0 +1,121 @@
+// A create that fails at any step leaves nothing: no state dir, no cgroup, no process, no mount.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "harness.hpp"
+
+using namespace keel::test;
+
+namespace {
+
+// Processes whose command line mentions `text` (the init keeps keel's argv until it execs).
+int processes_mentioning(const std::string& text) {
+  int n = 0;
+  std::error_code ec;
+  for (auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = read_file(e.path().string() + "/cmdline");
+    for (auto& c : cmd)
+      if (c == '\0') c = ' ';
+    if (cmd.find(text) != std::string::npos && process_exists(std::stoi(name))) ++n;
+  }
+  return n;
+}
+
+void check_failed_create_left_nothing(Bundle& b, const std::string& expected_error) {
+  int mounts_before = mount_count();
+  auto r = b.create();
+  CHECK(r.exit_code == 1);
+  CHECK_MESSAGE(r.err.find(expected_error) != std::string::npos, r.err);
+  CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+  CHECK(keel_test_cgroups(b.id()).empty());
+  CHECK(processes_mentioning(b.dir()) == 0);
+  CHECK(mount_count() == mounts_before);
+}
+
+}  // namespace
+
+TEST_CASE("create with a missing args[0] fails at create with runc's wording") {
+  Bundle b;
+  b.set_args({"no-such-binary"});
+  check_failed_create_left_nothing(b,
+                                   "exec: \"no-such-binary\": executable file not found in $PATH");
+}
+
+TEST_CASE("create with a missing absolute args[0] names the path") {
+  Bundle b;
+  b.set_args({"/bin/nope"});
+  check_failed_create_left_nothing(b, "/bin/nope");
+}
+
+TEST_CASE("create with a bind mount of a missing source fails and cleans up") {
+  Bundle b;
+  b.append("/mounts", R"({"destination":"/x","type":"bind","source":"/nonexistent/keel-src",
+                          "options":["rbind"]})");
+  check_failed_create_left_nothing(b, "/nonexistent/keel-src");
+}
+
+TEST_CASE("create with a failing prestart hook fails and cleans up") {
+  Bundle b;
+  b.set("/hooks", R"({"prestart":[{"path":"/bin/false","args":["false"]}]})");
+  check_failed_create_left_nothing(b, "prestart");
+}
+
+TEST_CASE("create with a failing createRuntime hook fails and cleans up") {
+  Bundle b;
+  b.set("/hooks", R"({"createRuntime":[{"path":"/bin/sh","args":["sh","-c","exit 7"]}]})");
+  check_failed_create_left_nothing(b, "exit status 7");
+}
+
+TEST_CASE("create with a cgroup value the kernel refuses fails and cleans up") {
+  Bundle b;
+  b.set("/linux/resources/cpu", R"({"cpus":"9999"})");
+  check_failed_create_left_nothing(b, "cpuset");
+}
+
+TEST_CASE("create of an id that exists fails and leaves the first container alone") {
+  Bundle b;
+  REQUIRE(b.create().exit_code == 0);
+  auto again = b.create();
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("exists") != std::string::npos);
+  CHECK(b.status() == "created");
+}
+
+TEST_CASE("prestart hooks get the state JSON on stdin with status creating") {
+  Bundle b;
+  std::string got = b.dir() + "/hook-stdin";
+  b.set("/hooks", R"({"prestart":[{"path":"/bin/sh","args":["sh","-c","cat > )" + got + R"("]}]})");
+  REQUIRE(b.create().exit_code == 0);
+  auto text = read_file(got);
+  CHECK(text.find("\"status\":\"creating\"") != std::string::npos);
+  CHECK(text.find("\"id\":\"" + b.id() + "\"") != std::string::npos);
+  CHECK(text.find("\"pid\":" + std::to_string(b.pid())) != std::string::npos);
+}
+
+TEST_CASE("poststart and poststop hooks run at start and delete") {
+  Bundle b;
+  std::string log = b.dir() + "/hooks.log";
+  b.set("/hooks", R"({"poststart":[{"path":"/bin/sh","args":["sh","-c","echo poststart >> )" + log +
+                      R"("]}],"poststop":[{"path":"/bin/sh","args":["sh","-c","echo poststop >> )" +
+                      log + R"("]}]})");
+  b.set_command("sleep 30");
+  REQUIRE(b.create().exit_code == 0);
+  CHECK(read_file(log).empty());
+  REQUIRE(b.start().exit_code == 0);
+  CHECK(read_file(log) == "poststart\n");
+  REQUIRE(b.del(true).exit_code == 0);
+  CHECK(read_file(log) == "poststart\npoststop\n");
+}
+
+TEST_CASE("a failing poststart hook fails start") {
+  Bundle b;
+  b.set("/hooks", R"({"poststart":[{"path":"/bin/false","args":["false"]}]})");
+  b.set_command("sleep 30");
+  REQUIRE(b.create().exit_code == 0);
+  auto s = b.start();
+  CHECK(s.exit_code == 1);
+  CHECK(s.err.find("poststart") != std::string::npos);
+}

@@ -1,0 +1,74 @@
+// run: create + start + wait in one call.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "harness.hpp"
+
+using namespace keel::test;
+
+TEST_CASE("run in the foreground returns the container's exit code and removes it") {
+  for (auto [cmd, code] :
+       {std::pair{"exit 0", 0}, std::pair{"exit 3", 3}, std::pair{"kill -9 $$", 128 + 9}}) {
+    Bundle b;
+    b.set_command(cmd);
+    auto r = b.run();
+    CHECK_MESSAGE(r.exit_code == code, cmd, " ", r.err);
+    CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+    CHECK(keel_test_cgroups(b.id()).empty());
+  }
+}
+
+TEST_CASE("run passes the container's stdout through") {
+  Bundle b;
+  b.set_command("echo out-of-run");
+  auto r = b.run();
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "out-of-run\n");
+}
+
+TEST_CASE("run --keep leaves a stopped container to delete") {
+  Bundle b;
+  b.set_command("exit 5");
+  auto r = b.run({"--keep"});
+  CHECK(r.exit_code == 5);
+  CHECK(b.status() == "stopped");
+  CHECK(b.del().exit_code == 0);
+  CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+}
+
+TEST_CASE("run -d returns once the container runs") {
+  Bundle b;
+  b.set_command("sleep 30");
+  auto r = b.run({"-d"}, {.timeout = 10s});
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 0);
+  CHECK(b.status() == "running");
+  CHECK(b.del(true).exit_code == 0);
+}
+
+TEST_CASE("run forwards signals to the container") {
+  Bundle b;
+  std::string ready = b.bind_file("/ready");
+  b.set_command("trap 'exit 42' TERM; echo up > /ready; while true; do sleep 0.1; done");
+  // Start run in the background via a shell so we can signal keel itself.
+  std::string script = std::string("exec ") + KEEL_BINARY + " --root " + b.state_root() +
+                       " run --bundle " + b.dir() + " " + b.id();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_RDWR);
+    ::dup2(devnull, 0), ::dup2(devnull, 1), ::dup2(devnull, 2);
+    ::execl("/bin/sh", "sh", "-c", script.c_str(), nullptr);
+    ::_exit(127);
+  }
+  for (int i = 0; i < 250 && read_file(ready).empty(); ++i) ::usleep(20000);
+  REQUIRE(read_file(ready) == "up\n");
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 42);
+}
