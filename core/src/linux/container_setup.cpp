@@ -1,129 +1,77 @@
-// TEMPORARY minimal implementations until keel_rootfs / keel_process land: enough mounts and
-// credentials for a busybox container. Each body becomes a call into those areas.
+// The init's setup steps, delegated to keel_rootfs and keel_process.
 #include "container_setup.hpp"
 
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/close_range.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <map>
-
+#include "keel/linux/exec_lookup.hpp"
+#include "keel/linux/hooks.hpp"
+#include "keel/linux/process.hpp"
+#include "keel/linux/rootfs.hpp"
 #include "keel/linux/seccomp_install.hpp"
-#include "runtime_hooks.hpp"
+#include "sync_channel.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 namespace keel::runtime {
 namespace {
 
-struct MountFlags {
-  unsigned long flags = 0;
-  std::string data;
-  bool bind = false;
-};
-
-MountFlags parse_options(const std::vector<std::string>& options) {
-  static const std::map<std::string, unsigned long, std::less<>> set = {
-      {"ro", MS_RDONLY},
-      {"nosuid", MS_NOSUID},
-      {"nodev", MS_NODEV},
-      {"noexec", MS_NOEXEC},
-      {"relatime", MS_RELATIME},
-      {"strictatime", MS_STRICTATIME},
-      {"noatime", MS_NOATIME},
-      {"bind", MS_BIND},
-      {"rbind", MS_BIND | MS_REC},
-      {"sync", MS_SYNCHRONOUS},
-      {"nodiratime", MS_NODIRATIME}};
-  static const std::map<std::string, bool, std::less<>> ignore = {
-      {"rw", true},     {"private", true}, {"rprivate", true}, {"slave", true}, {"rslave", true},
-      {"shared", true}, {"rshared", true}, {"exec", true},     {"suid", true},  {"dev", true}};
-  MountFlags m;
-  for (const auto& o : options) {
-    if (auto it = set.find(o); it != set.end()) {
-      m.flags |= it->second;
-    } else if (!ignore.contains(o)) {
-      if (!m.data.empty()) m.data += ',';
-      m.data += o;
-    }
-  }
-  m.bind = m.flags & MS_BIND;
-  return m;
+rootfs::Plan make_plan(const InitContext& ctx) {
+  rootfs::Plan plan;
+  plan.config = ctx.config;
+  plan.rootfs = ctx.rootfs;
+  plan.no_pivot = ctx.no_pivot;
+  plan.in_user_namespace = ctx.namespaces->has(CLONE_NEWUSER);
+  plan.private_network = ctx.namespaces->has(CLONE_NEWNET);
+  plan.cgroup_paths = ctx.cgroup_paths;
+  plan.cgroup_namespace = ctx.namespaces->has(CLONE_NEWCGROUP);
+  return plan;
 }
 
-Result<void> mount_one(const std::string& rootfs, const spec::Mount& mnt) {
-  std::string target = rootfs + mnt.destination;
-  auto m = parse_options(mnt.options);
-  std::error_code ec;
-  if (m.bind && !std::filesystem::is_directory(mnt.source)) {
-    std::filesystem::create_directories(std::filesystem::path(target).parent_path(), ec);
-    UniqueFd f(::open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
-  } else {
-    std::filesystem::create_directories(target, ec);
-  }
-  if (m.bind) {
-    if (::mount(mnt.source.c_str(), target.c_str(), nullptr, m.flags, nullptr) < 0)
-      return sys_error("mount " + mnt.source + " to " + mnt.destination);
-    unsigned long remount = m.flags & ~(MS_BIND | MS_REC);
-    if (remount &&
-        ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | remount, nullptr) < 0)
-      return sys_error("remount " + mnt.destination);
-    return {};
-  }
-  if (::mount(mnt.source.c_str(), target.c_str(), mnt.type.c_str(), m.flags,
-              m.data.empty() ? nullptr : m.data.c_str()) < 0)
-    return sys_error("mount " + mnt.source + " to " + mnt.destination);
-  return {};
+// The notify listener goes to the runtime, which hands it to the agent at listenerPath: the
+// agent's socket is a host path the init can no longer reach after pivot_root.
+Result<void> send_listener(int sync_fd, int listener) {
+  if (auto r = sync_send_fd(sync_fd, SyncType::listener, listener); !r) return r;
+  return sync_expect(sync_fd, SyncType::listener_done);
 }
 
 }  // namespace
 
 Result<void> prepare_rootfs(InitContext& ctx) {
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0)
-    return sys_error("making / rslave");
-  if (::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
-    return sys_error("bind mounting rootfs " + ctx.rootfs);
-  for (const auto& mnt : ctx.config->mounts) {
-    if (mnt.type == "cgroup") continue;  // TEMPORARY: the rootfs area emulates it
-    if (auto r = mount_one(ctx.rootfs, mnt); !r) return r;
-  }
-  return {};
+  ctx.rootfs_plan = std::make_shared<rootfs::Plan>(make_plan(ctx));
+  if (auto r = rootfs::prepare(*ctx.rootfs_plan); !r) return r;
+  UniqueFd root(::open(ctx.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return sys_error("opening rootfs " + ctx.rootfs);
+  return process::ensure_cwd(
+      root.get(), ctx.config->process->cwd.empty() ? std::string("/") : ctx.config->process->cwd);
 }
 
 Result<void> enter_rootfs(InitContext& ctx) {
-  if (::chdir(ctx.rootfs.c_str()) < 0) return sys_error("chdir " + ctx.rootfs);
-  if (::syscall(SYS_pivot_root, ".", ".") < 0) return sys_error("pivot_root");
-  if (::umount2(".", MNT_DETACH) < 0) return sys_error("unmounting the old root");
-  if (::chdir("/") < 0) return sys_error("chdir /");
-  if (ctx.config->root && ctx.config->root->readonly &&
-      ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) < 0)
-    return sys_error("remounting / read-only");
-  return {};
+  return rootfs::pivot(*ctx.rootfs_plan);
+}
+
+Result<void> finish_rootfs(InitContext& ctx) {
+  return rootfs::finish(*ctx.rootfs_plan);
 }
 
 Result<void> apply_process_attributes(InitContext& ctx) {
-  const auto& p = *ctx.config->process;
-  std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
-  if (::setgroups(groups.size(), groups.data()) < 0) return sys_error("setgroups");
-  if (::setresgid(p.user.gid, p.user.gid, p.user.gid) < 0) return sys_error("setgid");
-  if (::setresuid(p.user.uid, p.user.uid, p.user.uid) < 0) return sys_error("setuid");
-  if (!p.cwd.empty() && ::chdir(p.cwd.c_str()) < 0) return sys_error("chdir to cwd " + p.cwd);
-  if (p.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return sys_error("prctl(PR_SET_NO_NEW_PRIVS)");
-  return {};
-}
-
-Result<void> finish_process_before_exec(InitContext& ctx) {
-  ::syscall(SYS_close_range, 3 + ctx.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  process::FinalizeOptions opts;
+  if (ctx.config->linux) opts.personality = ctx.config->linux->personality;
+  opts.preserve_fds = ctx.preserve_fds;
   if (ctx.seccomp) {
-    auto fd =
-        seccomp::install_filter(ctx.seccomp->bpf, ctx.seccomp->flags, ctx.seccomp->needs_listener);
-    if (!fd) return std::unexpected(fd.error());
+    opts.install_seccomp = [&ctx]() -> Result<void> {
+      auto listener = seccomp::install_filter(ctx.seccomp->bpf, ctx.seccomp->flags,
+                                              ctx.seccomp->needs_listener);
+      if (!listener) return std::unexpected(listener.error());
+      if (*listener) return send_listener(ctx.sync_fd, listener->get());
+      return {};
+    };
   }
+  auto plan = process::finalize(*ctx.config->process, opts);
+  if (!plan) return std::unexpected(plan.error());
+  ctx.exec_plan = std::make_shared<process::ExecPlan>(std::move(*plan));
   return {};
 }
 
@@ -134,21 +82,14 @@ Result<void> run_hooks_in_container(InitContext& ctx, HookStage stage) {
   ContainerState st = *ctx.state;
   st.init_pid = ::getpid();
   if (stage == HookStage::create_container)
-    return run_runtime_hooks(hooks->create_container, state_json(st, Status::creating, false),
-                             "createContainer");
-  return run_runtime_hooks(hooks->start_container, state_json(st, Status::created, false),
-                           "startContainer");
+    return process::run_hooks(hooks->create_container, "createContainer",
+                              state_json(st, Status::creating, false));
+  return process::run_hooks(hooks->start_container, "startContainer",
+                            state_json(st, Status::created, false));
 }
 
 Result<void> exec_container_process(InitContext& ctx) {
-  const auto& p = *ctx.config->process;
-  std::vector<char*> argv, envp;
-  for (const auto& a : p.args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : p.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  ::execve(ctx.exec_path.c_str(), argv.data(), envp.data());
-  return sys_error("exec " + ctx.exec_path);
+  return process::exec_process(*ctx.exec_plan);
 }
 
 }  // namespace keel::runtime

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,13 @@
 #include "keel/spec/model.hpp"
 #include "keel/state.hpp"
 #include "namespaces.hpp"
+
+namespace keel::rootfs {
+struct Plan;
+}
+namespace keel::process {
+struct ExecPlan;
+}
 
 namespace keel::runtime {
 
@@ -31,6 +40,9 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   pid_t parent_pid = 0;
+  std::map<std::string, std::string> cgroup_paths;  // controller -> host dir, for cgroup mounts
+  std::shared_ptr<rootfs::Plan> rootfs_plan;        // built in the init, kept across pivot
+  std::shared_ptr<process::ExecPlan> exec_plan;     // from finalize, used by exec
   // The runtime's own fds the init must drop at once: the container lock (a held flock would
   // block every later command) and the parent's end of the sync socket (EOF must mean death).
   std::vector<int> close_at_start;

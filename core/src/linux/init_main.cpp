@@ -51,7 +51,9 @@ Result<void> init_sequence(InitContext& ctx) {
   if (auto r = run_hooks_in_container(ctx, HookStage::create_container); !r) return r;
 
   if (auto r = check(enter_rootfs(ctx), "rootfs setup"); !r) return r;
+  // Before finish: /proc/sys is usually a readonlyPath.
   if (auto r = apply_kernel_settings(cfg); !r) return r;
+  if (auto r = check(finish_rootfs(ctx), "rootfs setup"); !r) return r;
   if (auto r = apply_process_attributes(ctx); !r) return r;
 
   // From here on the runtime may exit: don't die with it, and tell it we are ready.
@@ -60,7 +62,6 @@ Result<void> init_sequence(InitContext& ctx) {
   if (auto r = wait_for_start(ctx.fifo_path_fd); !r) return r;
   ::close(ctx.fifo_path_fd);
 
-  if (auto r = finish_process_before_exec(ctx); !r) return r;
   if (auto r = run_hooks_in_container(ctx, HookStage::start_container); !r) return r;
   return exec_container_process(ctx);
 }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <rapidjson/document.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -12,11 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
 #include <optional>
 
 #include "create_checks.hpp"
 #include "id_maps.hpp"
 #include "init_context.hpp"
+#include "keel/linux/process.hpp"
+#include "keel/linux/seccomp_install.hpp"
 #include "keel/log.hpp"
 #include "keel/plugins.hpp"
 #include "keel/spec/parse.hpp"
@@ -103,6 +107,55 @@ Result<std::optional<SyscallFilter::Program>> compile_seccomp(const PluginHost& 
   return std::optional(std::move(*prog));
 }
 
+// The controller -> host dir map the rootfs needs for "cgroup" mounts.
+Result<std::map<std::string, std::string>> cgroup_paths(const CgroupManager& manager,
+                                                        const std::string& state) {
+  auto json = manager.paths(state);
+  if (!json) return std::unexpected(json.error());
+  rapidjson::Document doc;
+  doc.Parse(json->c_str());
+  std::map<std::string, std::string> out;
+  if (doc.HasParseError() || !doc.IsObject()) return fail("cgroup manager paths: not an object");
+  for (const auto& m : doc.GetObject())
+    if (m.value.IsString()) out[m.name.GetString()] = m.value.GetString();
+  return out;
+}
+
+// rlimits, oom_score_adj and the initial CPU affinity are set on the init from here, before it
+// enters a user namespace (inside one it could not raise them) and before the cgroup join.
+Result<void> set_limits_from_outside(const spec::Config& cfg, pid_t pid) {
+  const auto& p = *cfg.process;
+  if (p.exec_cpu_affinity && !p.exec_cpu_affinity->initial.empty()) {
+    if (auto r = process::apply_cpu_affinity(pid, p.exec_cpu_affinity->initial); !r) return r;
+  }
+  if (p.oom_score_adj) {
+    if (auto r = process::apply_oom_score_adj(*p.oom_score_adj, pid); !r) return r;
+  }
+  return process::apply_rlimits(p.rlimits, pid);
+}
+
+// The init's last messages before it blocks on exec.fifo; a seccomp notify listener may come
+// first, to be handed to the agent at linux.seccomp.listenerPath.
+Result<void> wait_until_ready(int sync, const spec::Config& cfg, const ContainerState& st) {
+  for (;;) {
+    auto msg = sync_recv(sync);
+    if (!msg) return std::unexpected(msg.error());
+    if (msg->type == SyncType::error) return std::unexpected(Error{msg->err, msg->text});
+    if (msg->type == SyncType::waiting_fifo) return {};
+    if (msg->type != SyncType::listener || !msg->fd) return fail("unexpected sync message");
+    const auto& sc = *cfg.linux->seccomp;
+    seccomp::ListenerState ls;
+    ls.oci_version = st.oci_version;
+    ls.id = st.id;
+    ls.pid = st.init_pid;
+    ls.bundle = st.bundle;
+    ls.annotations = st.annotations;
+    std::string text = seccomp::listener_message(ls, st.init_pid, sc.listener_metadata);
+    if (auto r = seccomp::send_listener_fd(sc.listener_path, msg->fd.get(), text); !r) return r;
+    if (auto r = sync_send(sync, SyncType::listener_done); !r) return r;
+  }
+}
+
 ContainerState initial_state(const CreateOptions& o, const spec::Config& cfg,
                              const std::string& bundle, const std::string& rootfs) {
   ContainerState st;
@@ -181,6 +234,9 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   ctx.parent_pid = ::getpid();
   ctx.close_at_start = {lock->get(), parent_end.get()};
   ctx.state = &out.state;
+  auto paths = cgroup_paths(*manager, cg->state);
+  if (!paths) return std::unexpected(paths.error());
+  ctx.cgroup_paths = std::move(*paths);
 
   auto switcher = ChildNamespaceSwitch::enter(*ns, *config);
   if (!switcher) return std::unexpected(switcher.error());
@@ -203,6 +259,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   auto start_error = [](Error e) {
     return std::unexpected(e.context("unable to start container process"));
   };
+  if (auto r = set_limits_from_outside(*config, pid); !r) return start_error(r.error());
   if (auto r = manager->apply(cg->state, pid); !r) return start_error(r.error());
   if (ns->new_user) {
     if (auto r = write_id_maps(pid, *config); !r) return start_error(r.error());
@@ -219,7 +276,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
       return start_error(r.error());
   }
   if (auto r = sync_send(parent_end.get(), SyncType::hooks_done); !r) return start_error(r.error());
-  if (auto r = sync_expect(parent_end.get(), SyncType::waiting_fifo); !r)
+  if (auto r = wait_until_ready(parent_end.get(), *config, out.state); !r)
     return start_error(r.error());
 
   auto start_time = process_start_time(pid);

@@ -30,19 +30,52 @@ Result<void> sync_send(int fd, SyncType type, int err, std::string_view text) {
   return {};
 }
 
+Result<void> sync_send_fd(int fd, SyncType type, int pass_fd) {
+  Wire head{static_cast<uint32_t>(type), 0};
+  iovec iov{&head, sizeof head};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+  if (::sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) return sys_error("passing an fd on the sync socket");
+  return {};
+}
+
 Result<SyncMessage> sync_recv(int fd) {
   char buf[kMaxMessage];
+  iovec iov{buf, sizeof buf};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr mh{};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
   ssize_t n;
   do {
-    n = ::recv(fd, buf, sizeof buf, 0);
+    n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
+  UniqueFd passed;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int got;
+      std::memcpy(&got, CMSG_DATA(c), sizeof got);
+      passed.reset(got);
+    }
+  }
   if (n < 0) return sys_error("reading from the sync socket");
   if (n == 0) return fail("the container init exited without reporting", EPIPE);
   if (static_cast<size_t>(n) < sizeof(Wire)) return fail("short message on the sync socket");
   Wire head;
   std::memcpy(&head, buf, sizeof head);
   return SyncMessage{static_cast<SyncType>(head.type), head.err,
-                     std::string(buf + sizeof head, n - sizeof head)};
+                     std::string(buf + sizeof head, n - sizeof head), std::move(passed)};
 }
 
 Result<void> sync_expect(int fd, SyncType want) {
