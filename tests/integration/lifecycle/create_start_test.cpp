@@ -87,7 +87,7 @@ TEST_CASE("state JSON has runc's fields") {
   REQUIRE(s.exit_code == 0);
   for (const char* field : {"\"ociVersion\"", "\"id\"", "\"pid\"", "\"status\"", "\"bundle\"",
                             "\"rootfs\"", "\"created\"", "\"owner\"", "\"annotations\""})
-    CHECK_MESSAGE(s.out.find(field) != std::string::npos, field);
+    CHECK_MESSAGE(s.out.find(field) != std::string::npos, std::string(field));
   CHECK(s.out.find("\"" + b.id() + "\"") != std::string::npos);
   CHECK(s.out.find("\"bundle\": \"" + b.dir() + "\"") != std::string::npos);
   CHECK(s.out.find("\"rootfs\": \"" + b.rootfs() + "\"") != std::string::npos);

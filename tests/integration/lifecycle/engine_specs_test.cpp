@@ -98,7 +98,7 @@ TEST_CASE("CRI sandbox + app: the app joins the sandbox's pid, ipc, uts and net 
   CHECK(r.out.find("hello-from-cri\n") == 0);
   for (const char* ns : {"pid", "ipc", "uts", "net"}) {
     auto link = std::filesystem::read_symlink("/proc/" + std::to_string(spid) + "/ns/" + ns);
-    CHECK_MESSAGE(r.out.find(link.string()) != std::string::npos, ns);
+    CHECK_MESSAGE(r.out.find(link.string()) != std::string::npos, std::string(ns));
   }
   CHECK(r.out.find("\n1\n") != std::string::npos);  // sees the sandbox's sleep
 }

@@ -20,8 +20,8 @@ TEST_CASE("kill with a signal name, a SIG name and a number stops the container"
     b.set_command("trap 'exit 0' TERM; while true; do sleep 0.1; done");
     create_and_start_sleeper(b);
     auto k = b.kill(sig);
-    CHECK_MESSAGE(k.exit_code == 0, sig, " ", k.err);
-    CHECK_MESSAGE(b.wait_status("stopped"), sig);
+    CHECK_MESSAGE(k.exit_code == 0, (std::string(sig) + " " + k.err));
+    CHECK_MESSAGE(b.wait_status("stopped"), std::string(sig));
   }
 }
 

@@ -46,7 +46,7 @@ TEST_CASE("new namespaces differ from the host's") {
   auto out =
       run_in_container(b, "for n in pid net ipc uts mnt; do readlink /proc/self/ns/$n; done");
   for (const char* t : {"pid", "net", "ipc", "uts", "mnt"})
-    CHECK_MESSAGE(out.find(host_ns(t)) == std::string::npos, t);
+    CHECK_MESSAGE(out.find(host_ns(t)) == std::string::npos, std::string(t));
   CHECK(std::count(out.begin(), out.end(), '\n') == 5);
 }
 
