@@ -137,7 +137,8 @@ std::vector<std::string> namespaces() {
   return out;
 }
 
-void write_linux(Writer& w, const PluginHost* host) {
+// Returns whether the seccomp plugin answered (its libseccomp version is then worth announcing).
+bool write_linux(Writer& w, const PluginHost* host) {
   w.Key("linux");
   w.StartObject();
   strings(w, "namespaces", namespaces());
@@ -164,6 +165,7 @@ void write_linux(Writer& w, const PluginHost* host) {
     enabled(w, lsm, on);
   }
   w.EndObject();
+  return seccomp;
 }
 
 int run_features(cli::Context&) {
@@ -185,12 +187,13 @@ int run_features(cli::Context&) {
       w, "hooks",
       {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"});
   strings(w, "mountOptions", {kMountOptions.begin(), kMountOptions.end()});
-  write_linux(w, host ? &*host : nullptr);
+  bool seccomp = write_linux(w, host ? &*host : nullptr);
   std::map<std::string, std::string> annotations = {
       {"io.github.keel.commit", KEEL_GIT_COMMIT},
       {"io.github.keel.version", KEEL_VERSION},
       {"org.opencontainers.runc.version", "1.3.0"},
   };
+  if (seccomp) annotations["io.github.seccomp.libseccomp.version"] = KEEL_LIBSECCOMP_VERSION;
   w.Key("annotations");
   w.StartObject();
   for (const auto& [k, v] : annotations) {
