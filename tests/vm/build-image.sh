@@ -67,6 +67,7 @@ mirror_args=()
 [[ -n $sources ]] && mirror_args=("$sources")
 
 keel_vm_log "building the guest tree (mmdebstrap bookworm, ${#packages[@]} packages)"
+# shellcheck disable=SC2016 # "$1" in a hook is the guest's root, expanded by mmdebstrap
 # The initramfs settings go in before the kernel package, so its postinst builds the small
 # initramfs once rather than a generic one that is then rebuilt.
 nice -n "$KEEL_VM_NICE" mmdebstrap --mode=root --variant=minbase --quiet \
@@ -93,6 +94,7 @@ rm -rf "$work/root"
 keel_vm_log "warm-up boot (compiles the AppArmor profiles into the image)"
 ctl=$(mktemp -d)
 trap 'rm -rf "$work" "$ctl"; [[ -n ${KEEL_VM_QEMU_PID:-} ]] && kill "$KEEL_VM_QEMU_PID" 2>/dev/null || true' EXIT
+# shellcheck disable=SC2016 # expanded in the guest
 echo 'echo "system: $(cat /run/keel-vm/system-state); kernel: $(uname -r); cgroup2: $(cat /sys/fs/cgroup/cgroup.controllers)"; ls /var/cache/apparmor' >"$ctl/command"
 touch "$ctl/clean-poweroff"
 keel_vm_boot "$work" "$ctl" 600 writable >&2 || keel_vm_die "the warm-up boot failed"

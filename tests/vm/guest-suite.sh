@@ -23,5 +23,5 @@ if [[ -n $missing ]]; then
   exit 1
 fi
 
-cd "$build"
+cd "$build" || exit 1
 exec ctest -L 'unit|integration' --output-on-failure --timeout "$per_test_timeout" "$@"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables here are used by the scripts sourcing this
 # Shared by the VM lane scripts (sourced, not run): where the guest image lives, what its
 # name is derived from, and how one boot of it is run.
 
@@ -9,13 +10,13 @@ KEEL_VM_NICE=${KEEL_VM_NICE:-19}
 keel_vm_log() { printf 'keel-vm: %s\n' "$*" >&2; }
 keel_vm_die() { keel_vm_log "error: $*"; exit 2; }
 
-# The image is named after everything that decides its content: these scripts, the files
+# The image is named after everything that decides its content: build-image.sh, the files
 # copied into the guest, and any extra packages asked for. Changing one of them makes a new
 # image; an unchanged recipe reuses the cached one.
 keel_vm_recipe_hash() {
   local f
   {
-    for f in "$KEEL_VM_DIR/build-image.sh" "$KEEL_VM_DIR/lib.sh" "$KEEL_VM_DIR"/guest/*; do
+    for f in "$KEEL_VM_DIR/build-image.sh" "$KEEL_VM_DIR"/guest/*; do
       printf '== %s\n' "${f#"$KEEL_VM_DIR"/}"
       cat "$f"
     done
