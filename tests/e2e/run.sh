@@ -8,6 +8,7 @@
 # and a closing `e2e: N passed, N failed`. Exit 1 if anything FAILed (or XPASSed with
 # E2E_STRICT_XFAIL=1).
 #
+# E2E_VERBOSE=1 also shows the diff of each XFAIL.
 # Usage (root): tests/e2e/run.sh [--keel PATH] [--runc PATH] [--engines "ctr docker podman"]
 #                                [--only REGEX] [--no-install] [--keep]
 # Each engine gets its own state dirs and sockets under a temp dir; dockerd runs in a network
@@ -128,7 +129,11 @@ for engine in $engines; do
     fi
     case $verdict in
       PASS) pass=$((pass + 1)); printf 'PASS   %-28s (%s)\n' "$key" "$secs" ;;
-      XFAIL) xfail=$((xfail + 1)); printf 'XFAIL  %-28s (%s) %s\n' "$key" "$secs" "$reason" ;;
+      XFAIL) xfail=$((xfail + 1)); printf 'XFAIL  %-28s (%s) %s\n' "$key" "$secs" "$reason"
+        if [ "${E2E_VERBOSE:-0}" = 1 ]; then
+          diff -u "$r" "$k" | tail -n +3 | head -40 | sed 's/^/         /'
+          sed 's/^/         keel stderr: /' "$k.err" | tail -8
+        fi ;;
       XPASS) xpass=$((xpass + 1)); printf 'XPASS  %-28s (%s) %s\n' "$key" "$secs" "$detail" ;;
       FAIL) fail=$((fail + 1)); printf 'FAIL   %-28s (%s) %s\n' "$key" "$secs" "$detail"
         if [ "$detail" = "${detail#the reference}" ]; then

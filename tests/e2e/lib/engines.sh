@@ -126,7 +126,7 @@ e2e_stop_engines() {
   fi
   if [ -f "$E2E_TMP/podman/containers.conf" ] && command -v podman >/dev/null; then
     local rt
-    for rt in $E2E_RUNTIMES; do E2E_RT=$rt timeout 60 P rm -fa >/dev/null 2>&1; done
+    for rt in $E2E_RUNTIMES; do E2E_RT=$rt P rm -fa -t 0 >/dev/null 2>&1; done
   fi
   if [ -S "$E2E_TMP/containerd/containerd.sock" ]; then
     local c

