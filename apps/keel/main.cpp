@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   auto global = keel::cli::parse_global(args, ctx);
   configure_log(ctx);
   if (!global.error.empty()) {
+    if (!global.usage) return keel::cli::report_error(global.error);
     keel::cli::print("Incorrect Usage. " + global.error + "\n\n" +
                      keel::cli::app_help(keel::commands::all(), ctx.program));
     return keel::cli::report_error(global.error);

@@ -143,6 +143,7 @@ GlobalResult parse_global(std::span<const std::string> args, Context& ctx) {
     }
     if (!one.error.message.empty()) {
       r.error = one.error.message;
+      r.usage = true;
       return r;
     }
     if (one.consumed_next) ++i;
@@ -162,7 +163,7 @@ GlobalResult parse_global(std::span<const std::string> args, Context& ctx) {
   if (auto v = last("version")) r.version = *v == "true";
   if (last("criu")) r.warnings.push_back("--criu is ignored (criu binary from PATH is used)");
   if (ctx.log_format != "text" && ctx.log_format != "json")
-    r.error = "unknown log-format \"" + ctx.log_format + "\"";
+    r.error = "invalid log-format: " + ctx.log_format;
   else if (ctx.global.rootless != "true" && ctx.global.rootless != "false" &&
            ctx.global.rootless != "auto")
     r.error = "invalid --rootless argument: " + ctx.global.rootless;

@@ -27,7 +27,8 @@ struct GlobalResult {
   bool help = false;
   bool version = false;
   std::vector<std::string> warnings;  // e.g. --criu is ignored
-  std::string error;                  // non-empty on a parse error
+  std::string error;                  // non-empty on a parse error or a bad value
+  bool usage = false;                 // the error is a malformed command line: show help too
 };
 GlobalResult parse_global(std::span<const std::string> args, Context& ctx);
 

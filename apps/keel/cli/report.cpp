@@ -31,4 +31,8 @@ void print(std::string_view text) {
   write_fd(STDOUT_FILENO, text);
 }
 
+void print_stderr(std::string_view text) {
+  write_fd(STDERR_FILENO, text);
+}
+
 }  // namespace keel::cli

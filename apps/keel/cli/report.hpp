@@ -13,6 +13,9 @@ inline int report_error(const Error& e) {
   return report_error(e.message);
 }
 
+// Writes `text` to stderr as is, outside the log (runc's "load container x: ..." notes in list).
+void print_stderr(std::string_view text);
+
 // Writes all of `text` to stdout (unbuffered write(2): output must be complete before exit).
 void print(std::string_view text);
 

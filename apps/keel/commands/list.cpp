@@ -35,8 +35,8 @@ int run_list(cli::Context& ctx) {
   std::vector<Entry> entries;
   for (const auto& id : *ids) {
     auto st = store.read(id);
-    if (!st) {  // like runc: a broken entry is reported and skipped, the listing goes on
-      cli::report_error("load container " + id + ": " + st.error().message);
+    if (!st) {  // like runc: a broken entry is noted on stderr and skipped; list still succeeds
+      cli::print_stderr("load container " + id + ": " + st.error().message + "\n");
       continue;
     }
     st->owner = owner_of(store.dir_of(id));

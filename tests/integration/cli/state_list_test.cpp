@@ -109,3 +109,14 @@ TEST_CASE("created is reported while exec.fifo exists") {
   REQUIRE(!doc.HasParseError());
   CHECK(std::string(doc["status"].GetString()) == "created");
 }
+
+TEST_CASE("list skips a broken entry with a note on stderr and still succeeds") {
+  HandMade c;
+  std::filesystem::create_directory(c.root() + "/broken");
+  ::close(::creat((c.root() + "/broken/state.json").c_str(), 0600));  // empty: not JSON
+  auto r = run_keel({"--root", c.root(), "list", "-q"});
+  CHECK(r.code == 0);
+  CHECK(r.out == "c1\n");
+  CHECK(r.err.starts_with("load container broken: "));
+  CHECK(r.err.find("level=error") == std::string::npos);
+}

@@ -86,3 +86,11 @@ TEST_CASE("kill refuses an unknown signal name") {
   CHECK(r.code == 1);
   CHECK(r.err.find("unknown signal \\\"SIGBOGUS\\\"") != std::string::npos);
 }
+
+TEST_CASE("a bad --log-format value is one error line, without usage text") {
+  TempDir dir;
+  auto r = run_keel({"--log-format", "xml", "--root", dir.path, "list"});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("msg=\"invalid log-format: xml\"") != std::string::npos);
+}

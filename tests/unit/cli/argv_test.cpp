@@ -161,7 +161,7 @@ TEST_CASE("global --criu is accepted with a warning, bad values are errors") {
   CHECK(r.warnings ==
         std::vector<std::string>{"--criu is ignored (criu binary from PATH is used)"});
   std::vector<std::string> fmt = {"--log-format", "xml", "list"};
-  CHECK(parse_global(fmt, ctx).error == "unknown log-format \"xml\"");
+  CHECK(parse_global(fmt, ctx).error == "invalid log-format: xml");
   std::vector<std::string> bogus = {"--bogus", "list"};
   CHECK(parse_global(bogus, ctx).error == "flag provided but not defined: -bogus");
   std::vector<std::string> version = {"-v"};
