@@ -40,6 +40,8 @@ done
 . "$here/lib/install.sh"
 [ $install = 1 ] && { e2e_install || exit 2; }
 for b in "$keel" "$runc"; do [ -x "$b" ] || { echo "not executable: $b" >&2; exit 2; }; done
+# Engines resolve runtimes from other working dirs: absolute, but keep the name (podman looks at it).
+keel=$(realpath -s "$keel") runc=$(realpath -s "$runc")
 
 export E2E_TMP E2E_NETNS E2E_RUNTIMES="runc keel" E2E_RT_runc=$runc E2E_RT_keel=$keel
 E2E_TMP=$(mktemp -d /tmp/ke2e.XXXXXX)

@@ -64,13 +64,15 @@ cgread() { # PID CONTROLLER FILE: a cgroup v1 file of the process's cgroup, read
   path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
   echo "$2/$3=$(cat "/sys/fs/cgroup/$2$path/$3" 2>&1)"
 }
-# Output of a failed start: the exit code and the part of the error an engine maps to 126/127.
-failed_start() { # CMD...
-  local err=$E2E_TMP/last-stderr rc
+# Output of a failed start: the exit code, whether the error names the command (a failure for
+# another reason, e.g. a missing log file, must not pass), and the part an engine maps to 126/127.
+failed_start() { # CMD... (the last argument is the container's command)
+  local err=$E2E_TMP/last-stderr rc bin=${!#}
   "$@" 2>"$err"
   rc=$?
   cat "$err" >&2
   echo "exit=$rc"
+  grep -q -- "$bin" "$err" && echo "error-names-the-command" || echo "error-does-not-name-the-command"
   grep -o -i -m1 -E 'no such file or directory|executable file not found|permission denied' "$err" | head -1 | tr 'A-Z' 'a-z'
 }
 in_tty() { # CMD...: runs CMD on a fresh pty (the engines' -t needs a terminal on our side)
@@ -353,10 +355,10 @@ declare -A E2E_WANT=(
   [restart]=$'restart=0\nstarts=2\nrunning exit=0'
   [rm]=$'rm=0\nleft=0\ninit-gone\nruntime-state-gone'
   [ctr/rm]=$'task-delete=0\ncontainer-delete=0\nleft=0\ninit-gone\nruntime-state-gone'
-  [cmd-missing-127]=$'exit=127\n(no such file or directory|executable file not found)'
-  [ctr/cmd-missing-127]=$'exit=1\n(no such file or directory|executable file not found)'
-  [cmd-noexec-126]=$'exit=126\npermission denied'
-  [ctr/cmd-noexec-126]=$'exit=1\npermission denied'
+  [cmd-missing-127]=$'exit=127\nerror-names-the-command\n(no such file or directory|executable file not found)'
+  [ctr/cmd-missing-127]=$'exit=1\nerror-names-the-command\n(no such file or directory|executable file not found)'
+  [cmd-noexec-126]=$'exit=126\nerror-names-the-command\npermission denied'
+  [ctr/cmd-noexec-126]=$'exit=1\nerror-names-the-command\npermission denied'
   [seccomp-default]=$'Seccomp:\t2\nSeccomp:\t0'
   [bridge-network]=$'eth0-on-the-bridge\ngateway=10.199.0.1\ngateway-answers'
 )
