@@ -55,10 +55,11 @@ std::string StateStore::dir_of(std::string_view id) const {
 Result<UniqueFd> StateStore::create_dir_locked(std::string_view id) {
   if (auto ok = validate_container_id(id); !ok) return std::unexpected(ok.error());
   std::error_code ec;
-  std::filesystem::create_directories(root_, ec);
+  bool made_root = std::filesystem::create_directories(root_, ec);
   if (ec)
     return std::unexpected(Error{ec.value(), "creating state root " + root_ + ": " + ec.message()});
-  ::chmod(root_.c_str(), 0700);  // runc keeps its root private
+  // A root keel makes is private, like runc's; one an engine made keeps the engine's mode.
+  if (made_root && ::chmod(root_.c_str(), 0700) != 0) return sys_error("chmod " + root_);
   std::string dir = dir_of(id);
   // mkdir is atomic: of N concurrent creators exactly one gets past this line.
   if (::mkdir(dir.c_str(), 0711) != 0) {

@@ -174,3 +174,13 @@ TEST_CASE("created timestamps look like Go's RFC3339Nano in UTC") {
   CHECK(t[10] == 'T');
   if (t.size() > 20) CHECK(t[t.size() - 2] != '0');  // trailing zeros trimmed
 }
+
+TEST_CASE("an existing state root keeps its mode") {
+  TempDir root;
+  ::chmod(root.path.c_str(), 0711);
+  keel::StateStore store(root.path);
+  REQUIRE(store.create_dir_locked("c1").has_value());
+  struct stat sb;
+  REQUIRE(::stat(root.path.c_str(), &sb) == 0);
+  CHECK((sb.st_mode & 07777) == 0711);
+}
