@@ -82,6 +82,13 @@ Result<Layout> layout_from_mountinfo(std::string_view mountinfo, std::string_vie
     const std::string& mountpoint = f[4];
     const std::string& fstype = *(dash + 1);
     const std::string& super_opts = *(dash + 3);
+    // mountinfo keeps mounts that a later mount hides: a new mount on the root (e.g. a tmpfs
+    // holding only the v1 hierarchies, in a private mount namespace) hides all seen so far.
+    if (mountpoint == root) {
+      layout.v1.clear();
+      layout.unified.clear();
+      v2_at_root = false;
+    }
     if (fstype == "cgroup2") {
       if (mountpoint == root) v2_at_root = true;
       if (mountpoint == root || mountpoint == root + "/unified") layout.unified = mountpoint;
@@ -89,7 +96,8 @@ Result<Layout> layout_from_mountinfo(std::string_view mountinfo, std::string_vie
     }
     if (fstype != "cgroup" || !mountpoint.starts_with(root + "/")) continue;
     for (const std::string& opt : split(super_opts, ',')) {
-      if (known.contains(opt) || opt.starts_with("name=")) layout.v1.emplace(opt, mountpoint);
+      if (known.contains(opt) || opt.starts_with("name="))
+        layout.v1.insert_or_assign(opt, mountpoint);
     }
   }
   if (v2_at_root) {

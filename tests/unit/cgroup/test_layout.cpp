@@ -77,3 +77,18 @@ TEST_CASE("the real host layout is detected the same way as its mountinfo text s
   CHECK(!l->v1.empty() + !l->unified.empty() > 0);
   CHECK(mode_name(*parse_mode(mode_name(l->mode))) == mode_name(l->mode));
 }
+
+TEST_CASE("a tmpfs mounted over the root hides the hierarchies mounted before it") {
+  // What bench/v1-cgroups-ns.sh makes: the host's hybrid mounts stay listed in mountinfo, then a
+  // new tmpfs on the root with only the v1 hierarchies mounted again.
+  std::string mi = std::string(kHybridMountinfo) +
+                   "63 31 0:39 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+                   "64 63 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+                   "65 63 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n";
+  auto l = layout_from_mountinfo(mi, kProcCgroups, "", "/sys/fs/cgroup");
+  REQUIRE(l);
+  CHECK(l->mode == Mode::v1);
+  CHECK(l->unified.empty());
+  CHECK(l->v1.size() == 2);
+  CHECK(l->v1.at("pids") == "/sys/fs/cgroup/pids");
+}
