@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "console.hpp"
 #include "container_setup.hpp"
 #include "init_context.hpp"
 #include "kernel_settings.hpp"
@@ -51,6 +52,13 @@ Result<void> init_sequence(InitContext& ctx) {
   if (auto r = run_hooks_in_container(ctx, HookStage::create_container); !r) return r;
 
   if (auto r = check(enter_rootfs(ctx), "rootfs setup"); !r) return r;
+  if (ctx.console_socket_fd >= 0) {
+    if (auto r = check(setup_console(ctx.console_socket_fd, cfg.process->console_size),
+                       "setting up the console");
+        !r)
+      return r;
+    ::close(ctx.console_socket_fd);
+  }
   // Before finish: /proc/sys is usually a readonlyPath.
   if (auto r = apply_kernel_settings(cfg); !r) return r;
   if (auto r = check(finish_rootfs(ctx), "rootfs setup"); !r) return r;
@@ -74,8 +82,12 @@ void init_main(InitContext& ctx) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (int fd : ctx.close_at_start) ::close(fd);
   auto r = init_sequence(ctx);
-  // init_sequence only returns on failure (exec replaced us otherwise).
-  (void)sync_send(ctx.sync_fd, SyncType::error, r.error().code, r.error().message);
+  // init_sequence only returns on failure (exec replaced us otherwise). After `create` the
+  // runtime is gone: then stderr (the container's) is the only place left for the reason.
+  if (!sync_send(ctx.sync_fd, SyncType::error, r.error().code, r.error().message)) {
+    std::string line = "keel init: " + r.error().message + "\n";
+    (void)!::write(2, line.data(), line.size());
+  }
   ::_exit(1);
 }
 

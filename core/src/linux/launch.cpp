@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 
+#include "console.hpp"
 #include "create_checks.hpp"
 #include "id_maps.hpp"
 #include "init_context.hpp"
@@ -203,12 +204,23 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (!seccomp) return std::unexpected(seccomp.error());
 
   std::string fifo = dir + "/exec.fifo";
-  ::umask(0);  // the fifo is 0622 like runc's, whatever the caller's umask
+  mode_t old_umask = ::umask(0);  // the fifo is 0622 like runc's, whatever the caller's umask
   int fifo_rc = ::mkfifo(fifo.c_str(), 0622);
-  ::umask(022);
+  ::umask(old_umask);
   if (fifo_rc < 0) return sys_error("creating exec fifo " + fifo);
   UniqueFd fifo_path(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_path) return sys_error("opening exec fifo " + fifo);
+
+  UniqueFd console_socket;
+  if (config->process->terminal) {
+    if (o.console_socket.empty())
+      return fail("cannot allocate tty if keel will detach without setting console socket");
+    auto sock = connect_console_socket(o.console_socket);
+    if (!sock) return std::unexpected(sock.error());
+    console_socket = std::move(*sock);
+  } else if (!o.console_socket.empty()) {
+    return fail("cannot use console socket if keel will not detach or allocate tty");
+  }
 
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -229,6 +241,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   ctx.sync_fd = child_end.get();
   ctx.fifo_path_fd = fifo_path.get();
   ctx.preserve_fds = o.preserve_fds;
+  ctx.console_socket_fd = console_socket ? console_socket.get() : -1;
   ctx.no_pivot = o.no_pivot;
   ctx.no_new_keyring = o.no_new_keyring;
   ctx.parent_pid = ::getpid();
@@ -287,6 +300,10 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
     if (auto r = write_pid_file(o.pid_file, pid); !r) return std::unexpected(r.error());
   }
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
+  if (!o.pidfd_socket.empty()) {
+    if (auto r = send_fd_to_socket(o.pidfd_socket, out.pidfd.get(), "pidfd"); !r)
+      return std::unexpected(r.error().context("sending the init's pidfd"));
+  }
 
   rollback.armed = false;
   out.config = std::move(*config);
