@@ -27,6 +27,7 @@ rootfs::Plan make_plan(const InitContext& ctx) {
   plan.private_network = ctx.namespaces->has(CLONE_NEWNET);
   plan.cgroup_paths = ctx.cgroup_paths;
   plan.cgroup_namespace = ctx.namespaces->has(CLONE_NEWCGROUP);
+  plan.mount_label = ctx.labels.mount_option;
   return plan;
 }
 
@@ -60,6 +61,8 @@ Result<void> apply_process_attributes(InitContext& ctx) {
   process::FinalizeOptions opts;
   if (ctx.config->linux) opts.personality = ctx.config->linux->personality;
   opts.preserve_fds = ctx.preserve_fds;
+  if (!ctx.labels.exec.empty())
+    opts.on_ready = [&ctx]() -> Result<void> { return apply_exec_labels(ctx.labels); };
   if (ctx.seccomp) {
     opts.install_seccomp = [&ctx]() -> Result<void> {
       auto listener = seccomp::install_filter(ctx.seccomp->bpf, ctx.seccomp->flags,

@@ -14,6 +14,7 @@
 #include "keel/plugins.hpp"
 #include "keel/spec/model.hpp"
 #include "keel/state.hpp"
+#include "labels.hpp"
 #include "namespaces.hpp"
 
 namespace keel::rootfs {
@@ -37,7 +38,8 @@ struct InitContext {
   int sync_fd = -1;       // child end of the socketpair
   int fifo_path_fd = -1;  // O_PATH fd of <state dir>/exec.fifo
   int preserve_fds = 0;
-  int console_socket_fd = -1;  // connected --console-socket when process.terminal
+  int console_socket_fd = -1;
+  LabelPlan labels;  // connected --console-socket when process.terminal
   bool no_pivot = false;
   bool no_new_keyring = false;
   pid_t parent_pid = 0;

@@ -1,7 +1,10 @@
 // The container init's sequence, from the clone to execve (DESIGN.md section 4).
 #include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "console.hpp"
@@ -37,13 +40,25 @@ Result<void> become_root_in_user_namespace() {
   return {};
 }
 
+// Each container gets its own session keyring (runc's default) so keys never leak between
+// containers; kernels without keyrings (ENOSYS) are fine.
+Result<void> join_session_keyring(const std::string& id) {
+  std::string name = "_ses." + id;
+  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS)
+    return sys_error("joining session keyring");
+  return {};
+}
+
 Result<void> init_sequence(InitContext& ctx) {
   const auto& cfg = *ctx.config;
   if (auto r = sync_expect(ctx.sync_fd, SyncType::go); !r) return r;
-  if (ctx.namespaces->new_user) {
+  if (auto r = enter_joined_namespaces(*ctx.namespaces); !r) return r;
+  if (ctx.namespaces->has(CLONE_NEWUSER)) {
     if (auto r = become_root_in_user_namespace(); !r) return r;
   }
-  if (auto r = enter_joined_namespaces(*ctx.namespaces); !r) return r;
+  if (!ctx.no_new_keyring) {
+    if (auto r = join_session_keyring(ctx.id); !r) return r;
+  }
   if (auto r = check(prepare_rootfs(ctx), "rootfs setup"); !r) return r;
 
   // prestart and createRuntime hooks run in the runtime's namespaces, by the parent.

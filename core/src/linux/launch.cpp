@@ -202,6 +202,8 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
 
   auto seccomp = compile_seccomp(host, *config, "");
   if (!seccomp) return std::unexpected(seccomp.error());
+  auto labels = plan_labels(host, *config);
+  if (!labels) return std::unexpected(labels.error());
 
   std::string fifo = dir + "/exec.fifo";
   mode_t old_umask = ::umask(0);  // the fifo is 0622 like runc's, whatever the caller's umask
@@ -242,6 +244,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   ctx.fifo_path_fd = fifo_path.get();
   ctx.preserve_fds = o.preserve_fds;
   ctx.console_socket_fd = console_socket ? console_socket.get() : -1;
+  ctx.labels = std::move(*labels);
   ctx.no_pivot = o.no_pivot;
   ctx.no_new_keyring = o.no_new_keyring;
   ctx.parent_pid = ::getpid();

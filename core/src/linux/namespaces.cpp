@@ -80,7 +80,7 @@ std::string_view namespace_proc_name(std::string_view type) {
 }
 
 bool NamespacePlan::has(int flag) const {
-  if (clone_flags & flag) return true;
+  if ((clone_flags | unshare_flags) & flag) return true;
   if (flag == CLONE_NEWUSER && new_user) return true;
   if (flag == CLONE_NEWTIME && (new_time || join_time)) return true;
   if (flag == CLONE_NEWPID && join_pid) return true;
@@ -113,15 +113,28 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
     }
   }
   std::ranges::stable_sort(plan.joins, {}, [](const auto& j) { return join_rank(j.flag); });
+  if (!plan.joins.empty() && plan.joins.front().flag == CLONE_NEWUSER) {
+    // A new pid namespace still comes from the clone (unshare would only affect children).
+    plan.unshare_flags = plan.clone_flags & ~static_cast<unsigned long>(CLONE_NEWPID);
+    plan.clone_flags &= CLONE_NEWPID;
+  }
   return plan;
 }
 
 Result<void> enter_joined_namespaces(NamespacePlan& plan) {
+  unsigned long pending = plan.unshare_flags;
   for (auto& j : plan.joins) {
+    if (j.flag != CLONE_NEWUSER && pending) {
+      if (::unshare(static_cast<int>(pending)) < 0)
+        return sys_error("creating namespaces in the joined user namespace");
+      pending = 0;
+    }
     if (::setns(j.fd.get(), j.flag) < 0)
       return sys_error("joining " + j.type + " namespace " + j.path);
     j.fd.reset();
   }
+  if (pending && ::unshare(static_cast<int>(pending)) < 0)
+    return sys_error("creating namespaces in the joined user namespace");
   return {};
 }
 

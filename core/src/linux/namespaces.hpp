@@ -21,6 +21,9 @@ struct JoinedNamespace {
 
 struct NamespacePlan {
   unsigned long clone_flags = 0;  // CLONE_NEW* created by the clone itself
+  // With a user namespace joined by path, new namespaces must be owned by it: they are made
+  // by the child with unshare() right after setns(user) instead of by the clone.
+  unsigned long unshare_flags = 0;
   bool new_user = false;
   bool new_time = false;               // created by the parent (offsets) before the clone
   std::vector<JoinedNamespace> joins;  // child setns order: user first, mount last

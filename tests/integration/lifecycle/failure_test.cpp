@@ -120,3 +120,22 @@ TEST_CASE("a failing poststart hook fails start") {
   CHECK(s.exit_code == 1);
   CHECK(s.err.find("poststart") != std::string::npos);
 }
+
+TEST_CASE("an SELinux label with no SELinux labeler installed fails closed at create") {
+  Bundle b;
+  b.set("/process/selinuxLabel", R"("system_u:system_r:container_t:s0:c1,c2")");
+  auto r = b.create();
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("selinux") != std::string::npos);
+  CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+  CHECK(keel_test_cgroups(b.id()).empty());
+}
+
+TEST_CASE("an AppArmor profile on a host without AppArmor is skipped, as runc does") {
+  Bundle b;
+  b.set("/process/apparmorProfile", R"("docker-default")");
+  b.set_command("echo ran");
+  auto r = b.run();
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "ran\n");
+}
