@@ -139,3 +139,25 @@ TEST_CASE("an AppArmor profile on a host without AppArmor is skipped, as runc do
   CHECK_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.out == "ran\n");
 }
+
+TEST_CASE(
+    "createContainer hooks run before pivot_root, startContainer hooks inside the container") {
+  Bundle b;
+  std::string host_mark = b.dir() + "/create-container-ran";
+  b.set("/hooks",
+        R"({"createContainer":[{"path":"/bin/sh","args":["sh","-c","cat > )" + host_mark + R"("]}],
+      "startContainer":[{"path":"/bin/sh","args":["sh","-c","echo inside > /tmp/start-hook"]}]})");
+  b.set_command("cat /tmp/start-hook");
+  auto r = b.run();
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "inside\n");
+  CHECK(read_file(host_mark).find("\"status\":\"creating\"") != std::string::npos);
+}
+
+TEST_CASE("run --no-pivot runs the container with chroot instead of pivot_root") {
+  Bundle b;
+  b.set_command("echo no-pivot-ok");
+  auto r = b.run({"--no-pivot"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "no-pivot-ok\n");
+}

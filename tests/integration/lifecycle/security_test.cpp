@@ -1,6 +1,15 @@
 // Regression checks for the runtime's part of the security classes in DESIGN.md section 6.
 #include <doctest/doctest.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -42,4 +51,57 @@ TEST_CASE("no inheritable capabilities unless the spec lists them (CVE-2022-2916
   b.set_command("grep CapInh /proc/self/status");
   auto r = b.run();
   CHECK(r.out == "CapInh:\t0000000000000000\n");
+}
+
+TEST_CASE("SCMP_ACT_NOTIFY: the listener fd reaches the agent at listenerPath with runc's state") {
+  Bundle b;
+  std::string sock = b.dir() + "/agent.sock";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  b.set("/linux/seccomp", R"({"defaultAction":"SCMP_ACT_ALLOW","listenerPath":")" + sock +
+                              R"(","listenerMetadata":"meta-1",
+      "architectures":["SCMP_ARCH_X86_64"],
+      "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_NOTIFY"}]})");
+  b.set_command("mkdir /tmp/x 2>/dev/null && echo made || echo refused");
+
+  // The agent: receive the listener, answer the first notification with EPERM.
+  std::string message;
+  std::thread agent([&] {
+    int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (conn < 0) return;
+    char buf[4096];
+    iovec iov{buf, sizeof buf};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+    ::close(conn);
+    if (n <= 0 || !CMSG_FIRSTHDR(&msg)) return;
+    message.assign(buf, n);
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof fd);
+    seccomp_notif req{};
+    if (::ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+      seccomp_notif_resp resp{};
+      resp.id = req.id;
+      resp.error = -EPERM;
+      ::ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    }
+    ::close(fd);
+  });
+  auto r = b.run({}, {.timeout = 20s});
+  agent.join();
+  ::close(listener);
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "refused\n");
+  CHECK(message.find("\"fds\":[\"seccompFd\"]") != std::string::npos);
+  CHECK(message.find("\"metadata\":\"meta-1\"") != std::string::npos);
+  CHECK(message.find("\"id\":\"" + b.id() + "\"") != std::string::npos);
 }
