@@ -222,7 +222,7 @@ Bundle::Bundle(const std::string& id_prefix) : id_(unique_id(id_prefix)), dir_("
 }
 
 Bundle::~Bundle() {
-  auto r = keel({"delete", "--force", id_}, {.timeout = 20s});
+  auto r = keel({"delete", "--force", id_}, with_timeout(20s));
   if (r.exit_code != 0) {
     // Last resort so nothing outlives the test: kill what the state file names.
     pid_t p = pid();

@@ -31,6 +31,13 @@ struct RunOptions {
   std::vector<std::string> extra_env;  // NAME=VALUE added to the environment
 };
 
+// RunOptions with only a timeout (designated initializers trip -Wmissing-field-initializers).
+inline RunOptions with_timeout(std::chrono::milliseconds timeout) {
+  RunOptions o;
+  o.timeout = timeout;
+  return o;
+}
+
 // Runs KEEL_BINARY with `args` (argv[1..]). stdout/stderr go to fresh temp files (not pipes: a
 // container init inheriting a pipe would make EOF wait for the container).
 CommandResult run_keel(const std::vector<std::string>& args, const RunOptions& options = {});

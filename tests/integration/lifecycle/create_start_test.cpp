@@ -74,7 +74,7 @@ TEST_CASE("start reports an init killed while waiting instead of hanging") {
   REQUIRE(pid > 0);
   ::kill(pid, SIGKILL);
   for (int i = 0; i < 100 && process_exists(pid); ++i) ::usleep(10000);
-  auto s = b.keel({"start", b.id()}, {.timeout = 10s});
+  auto s = b.keel({"start", b.id()}, with_timeout(10s));
   CHECK_FALSE(s.timed_out);
   CHECK(s.exit_code == 1);
 }

@@ -45,7 +45,7 @@ TEST_CASE("run --keep leaves a stopped container to delete") {
 TEST_CASE("run -d returns once the container runs") {
   Bundle b;
   b.set_command("sleep 30");
-  auto r = b.run({"-d"}, {.timeout = 10s});
+  auto r = b.run({"-d"}, with_timeout(10s));
   CHECK_FALSE(r.timed_out);
   CHECK(r.exit_code == 0);
   CHECK(b.status() == "running");

@@ -96,7 +96,7 @@ TEST_CASE("SCMP_ACT_NOTIFY: the listener fd reaches the agent at listenerPath wi
     }
     ::close(fd);
   });
-  auto r = b.run({}, {.timeout = 20s});
+  auto r = b.run({}, with_timeout(20s));
   agent.join();
   ::close(listener);
   CHECK_MESSAGE(r.exit_code == 0, r.err);
