@@ -171,7 +171,8 @@ ContainerState initial_state(const CreateOptions& o, const spec::Config& cfg,
 
 }  // namespace
 
-Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o) {
+Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o,
+                                  UniqueFd own_console) {
   if (auto r = validate_container_id(o.id); !r) return std::unexpected(r.error());
   std::string bundle = absolute_path(o.bundle.empty() ? "." : o.bundle);
   auto config = spec::load_config(bundle);
@@ -214,7 +215,9 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (!fifo_path) return sys_error("opening exec fifo " + fifo);
 
   UniqueFd console_socket;
-  if (config->process->terminal) {
+  if (config->process->terminal && o.console_socket.empty() && own_console) {
+    console_socket = std::move(own_console);
+  } else if (config->process->terminal) {
     if (o.console_socket.empty())
       return fail("cannot allocate tty if keel will detach without setting console socket");
     auto sock = connect_console_socket(o.console_socket);
@@ -309,6 +312,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   }
 
   rollback.armed = false;
+  out.terminal = config->process->terminal;
   out.config = std::move(*config);
   out.sync = std::move(parent_end);
   out.lock = std::move(*lock);

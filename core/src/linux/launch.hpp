@@ -15,11 +15,15 @@ struct Launched {
   ContainerState state;
   spec::Config config;
   pid_t pid = 0;
-  UniqueFd pidfd;  // of the init
-  UniqueFd sync;   // parent end; EOF after the init's execve (CLOEXEC)
-  UniqueFd lock;   // the per-id lock, held until the caller drops it
+  UniqueFd pidfd;         // of the init
+  UniqueFd sync;          // parent end; EOF after the init's execve (CLOEXEC)
+  UniqueFd lock;          // the per-id lock, held until the caller drops it
+  bool terminal = false;  // process.terminal
 };
 
-Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o);
+// `own_console`: for `run` in the foreground, a socket whose peer the runtime reads the pty
+// master from when process.terminal is set and no --console-socket was given.
+Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o,
+                                  UniqueFd own_console = {});
 
 }  // namespace keel::runtime

@@ -9,12 +9,14 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <functional>
+#include <optional>
 
 #include "keel/lifecycle.hpp"
 #include "keel/log.hpp"
 #include "launch.hpp"
 #include "lifecycle_internal.hpp"
 #include "process_handle.hpp"
+#include "pty_relay.hpp"
 #include "sync_channel.hpp"
 
 namespace keel {
@@ -23,8 +25,10 @@ namespace {
 
 // Single-threaded Asio loop (we are past the last clone): every catchable signal goes to the
 // init, and the init's pidfd becoming readable ends the loop.
-void forward_signals_until_exit(int pidfd) {
+void forward_signals_until_exit(int pidfd, int pty_master) {
   boost::asio::io_context io;
+  std::optional<PtyRelay> relay;
+  if (pty_master >= 0) relay.emplace(io, pty_master);
   boost::asio::signal_set signals(io);
   for (int sig = 1; sig < NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
@@ -34,7 +38,11 @@ void forward_signals_until_exit(int pidfd) {
   std::function<void()> arm = [&] {
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
       if (ec) return;
-      (void)pidfd_signal(pidfd, sig);
+      if (sig == SIGWINCH && relay) {
+        relay->resize_from_stdin();  // the kernel signals the container's foreground group
+      } else {
+        (void)pidfd_signal(pidfd, sig);
+      }
       arm();
     });
   };
@@ -43,6 +51,7 @@ void forward_signals_until_exit(int pidfd) {
   init.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                   [&](const boost::system::error_code&) { io.stop(); });
   io.run();
+  if (relay) relay->drain();
 }
 
 int exit_code_of(pid_t pid) {
@@ -83,8 +92,24 @@ Result<void> remove_after_run(StateStore& store, const ContainerState& st) {
 Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
   using namespace runtime;
   if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  auto launched = launch_container(g, o);
+  // Our end of a console socket pair, used only when the spec wants a terminal and nobody
+  // gave a --console-socket: then we relay the pty ourselves.
+  UniqueFd console_ours, console_theirs;
+  if (!o.detach && o.console_socket.empty()) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+      return sys_error("creating console socketpair");
+    console_ours.reset(sv[0]);
+    console_theirs.reset(sv[1]);
+  }
+  auto launched = launch_container(g, o, std::move(console_theirs));
   if (!launched) return std::unexpected(launched.error());
+  UniqueFd pty_master;
+  if (launched->terminal && console_ours) {
+    auto master = receive_pty_master(console_ours.get());
+    if (!master) return std::unexpected(master.error());
+    pty_master = std::move(*master);
+  }
   StateStore store(g.root);
   if (auto r = start_created(store, launched->state); !r) {
     launched->lock.reset();
@@ -94,7 +119,10 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
   launched->lock.reset();
   if (o.detach) return 0;
 
-  forward_signals_until_exit(launched->pidfd.get());
+  std::optional<RawTerminal> raw;
+  if (pty_master) raw.emplace();
+  forward_signals_until_exit(launched->pidfd.get(), pty_master ? pty_master.get() : -1);
+  raw.reset();
   int code = exit_code_of(launched->pid);
   reap_orphans();
   auto init_error = init_error_after_start(launched->sync.get());

@@ -105,3 +105,13 @@ TEST_CASE("--pidfd-socket receives a pidfd of the init") {
   ::close(pidfd);
   CHECK(info.find("Pid:\t" + std::to_string(b.pid()) + "\n") != std::string::npos);
 }
+
+TEST_CASE("run with a terminal and no --console-socket relays the pty through keel's stdio") {
+  Bundle b;
+  b.set("/process/terminal", "true");
+  b.set_command("test -t 0 && test -t 1 && echo relayed-tty; exit 4");
+  auto r = b.run({}, with_timeout(20s));
+  CHECK_FALSE(r.timed_out);
+  CHECK_MESSAGE(r.exit_code == 4, r.err);
+  CHECK(r.out.find("relayed-tty\r\n") != std::string::npos);  // through the pty's line discipline
+}

@@ -1,0 +1,116 @@
+#include "pty_relay.hpp"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstring>
+#include <functional>
+
+namespace keel::runtime {
+namespace {
+
+void write_all(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = ::write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+Result<UniqueFd> receive_pty_master(int sock) {
+  char buf[256];
+  iovec iov{buf, sizeof buf};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) return sys_error("receiving the pty master");
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_type != SCM_RIGHTS) return fail("no pty master on the console socket");
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return UniqueFd(fd);
+}
+
+RawTerminal::RawTerminal() {
+  termios t;
+  if (!::isatty(0) || ::tcgetattr(0, &t) < 0) return;
+  saved_ = t;
+  ::cfmakeraw(&t);
+  ::tcsetattr(0, TCSANOW, &t);
+}
+
+RawTerminal::~RawTerminal() {
+  if (saved_) ::tcsetattr(0, TCSANOW, &*saved_);
+}
+
+struct PtyRelay::Impl {
+  boost::asio::posix::stream_descriptor master, input;
+  std::array<char, 8192> out_buf, in_buf;
+  bool input_ok = false;
+  Impl(boost::asio::io_context& io, int master_fd) : master(io, ::dup(master_fd)), input(io) {
+    // A regular file or /dev/null cannot be watched with epoll: then there is no input to copy.
+    boost::system::error_code ec;
+    input.assign(::dup(0), ec);
+    if (!ec) {
+      input.non_blocking(true, ec);
+      input_ok = !ec;
+    }
+  }
+  void read_master() {
+    master.async_read_some(boost::asio::buffer(out_buf),
+                           [this](const boost::system::error_code& ec, size_t n) {
+                             if (ec) return;  // EIO once the last slave fd closed
+                             write_all(1, out_buf.data(), n);
+                             read_master();
+                           });
+  }
+  void read_input() {
+    input.async_read_some(boost::asio::buffer(in_buf),
+                          [this](const boost::system::error_code& ec, size_t n) {
+                            if (ec) return;
+                            write_all(master.native_handle(), in_buf.data(), n);
+                            read_input();
+                          });
+  }
+};
+
+PtyRelay::PtyRelay(boost::asio::io_context& io, int master)
+    : impl_(new Impl(io, master)), master_(master) {
+  resize_from_stdin();
+  impl_->read_master();
+  // Asio reads a regular file (epoll refuses it) directly, up to EOF.
+  if (impl_->input_ok) impl_->read_input();
+}
+
+PtyRelay::~PtyRelay() {
+  delete impl_;
+}
+
+void PtyRelay::resize_from_stdin() const {
+  winsize ws;
+  if (::ioctl(0, TIOCGWINSZ, &ws) == 0) ::ioctl(master_, TIOCSWINSZ, &ws);
+}
+
+void PtyRelay::drain() const {
+  int flags = ::fcntl(master_, F_GETFL);
+  ::fcntl(master_, F_SETFL, flags | O_NONBLOCK);
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(master_, buf, sizeof buf);
+    if (n <= 0) break;
+    write_all(1, buf, static_cast<size_t>(n));
+  }
+}
+
+}  // namespace keel::runtime
