@@ -105,3 +105,24 @@ TEST_CASE("delete of a stopped container removes its state dir and cgroup") {
   CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
   CHECK(keel_test_cgroups(b.id()).empty());
 }
+
+TEST_CASE("delete --force on a paused container thaws, kills and removes it") {
+  Bundle b;
+  b.set_command("sleep 30");
+  create_and_start_sleeper(b);
+  pid_t pid = b.pid();
+  auto p = b.keel({"pause", b.id()});
+  REQUIRE_MESSAGE(p.exit_code == 0, p.err);
+  CHECK(b.status() == "paused");
+  CHECK(b.del(true).exit_code == 0);
+  CHECK_FALSE(process_exists(pid));
+  CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+  CHECK(keel_test_cgroups(b.id()).empty());
+}
+
+TEST_CASE("kill on a created container stops the waiting init") {
+  Bundle b;
+  REQUIRE(b.create().exit_code == 0);
+  CHECK(b.kill("KILL").exit_code == 0);
+  CHECK(b.wait_status("stopped"));
+}
