@@ -200,6 +200,10 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   out.state.cgroup_manager = manager->name();
   out.state.cgroup_state = cg->state;
   out.state.use_systemd = g.systemd_cgroup;
+  // Recorded at once (pid 0 = nothing runs yet): if this process is SIGKILLed mid-create, the
+  // engine's `delete --force` still finds and destroys the cgroup.
+  out.state.config_json = spec::to_json(*config);
+  if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
 
   auto seccomp = compile_seccomp(host, *config, "");
   if (!seccomp) return std::unexpected(seccomp.error());
@@ -301,7 +305,6 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   auto start_time = process_start_time(pid);
   if (!start_time) return start_error(start_time.error());
   out.state.init_start_time = *start_time;
-  out.state.config_json = spec::to_json(*config);
   if (!o.pid_file.empty()) {
     if (auto r = write_pid_file(o.pid_file, pid); !r) return std::unexpected(r.error());
   }

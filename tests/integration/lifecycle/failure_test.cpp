@@ -1,7 +1,12 @@
 // A create that fails at any step leaves nothing: no state dir, no cgroup, no process, no mount.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -10,8 +15,8 @@ using namespace keel::test;
 namespace {
 
 // Processes whose command line mentions `text` (the init keeps keel's argv until it execs).
-int processes_mentioning(const std::string& text) {
-  int n = 0;
+std::vector<pid_t> pids_mentioning(const std::string& text) {
+  std::vector<pid_t> pids;
   std::error_code ec;
   for (auto& e : std::filesystem::directory_iterator("/proc", ec)) {
     std::string name = e.path().filename();
@@ -19,9 +24,14 @@ int processes_mentioning(const std::string& text) {
     std::string cmd = read_file(e.path().string() + "/cmdline");
     for (auto& c : cmd)
       if (c == '\0') c = ' ';
-    if (cmd.find(text) != std::string::npos && process_exists(std::stoi(name))) ++n;
+    if (cmd.find(text) != std::string::npos && process_exists(std::stoi(name)))
+      pids.push_back(std::stoi(name));
   }
-  return n;
+  return pids;
+}
+
+int processes_mentioning(const std::string& text) {
+  return static_cast<int>(pids_mentioning(text).size());
 }
 
 void check_failed_create_left_nothing(Bundle& b, const std::string& expected_error) {
@@ -160,4 +170,37 @@ TEST_CASE("run --no-pivot runs the container with chroot instead of pivot_root")
   auto r = b.run({"--no-pivot"});
   CHECK_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.out == "no-pivot-ok\n");
+}
+
+TEST_CASE("a create killed midway is cleaned up by delete --force (no cgroup, dir or process)") {
+  Bundle b;
+  std::string mark = b.dir() + "/hook-started";
+  b.set("/hooks", R"({"prestart":[{"path":"/bin/sh","args":["sh","-c","touch )" + mark +
+                      R"(; sleep 30"]}]})");
+  pid_t keel = ::fork();
+  if (keel == 0) {
+    int devnull = ::open("/dev/null", O_RDWR);
+    ::dup2(devnull, 0), ::dup2(devnull, 1), ::dup2(devnull, 2);
+    ::execl(KEEL_BINARY, "keel", "--root", b.state_root().c_str(), "create", "--bundle",
+            b.dir().c_str(), b.id().c_str(), nullptr);
+    ::_exit(127);
+  }
+  for (int i = 0; i < 500 && !path_exists(mark); ++i) ::usleep(10000);
+  REQUIRE(path_exists(mark));
+  ::kill(keel, SIGKILL);
+  ::waitpid(keel, nullptr, 0);
+  CHECK_FALSE(keel_test_cgroups(b.id()).empty());  // what a killed create leaves
+  auto d = b.del(true);
+  CHECK_MESSAGE(d.exit_code == 0, d.err);
+  CHECK(keel_test_cgroups(b.id()).empty());
+  CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+  CHECK(processes_mentioning("create --bundle " + b.dir()) == 0);
+  // The orphaned hook (sh -c "touch <mark>; sleep 30") outlives the killed create: end it (and
+  // its sleep, through the shell's pid) by pid.
+  for (pid_t p : pids_mentioning("touch " + mark)) {
+    std::string children =
+        read_file("/proc/" + std::to_string(p) + "/task/" + std::to_string(p) + "/children");
+    ::kill(p, SIGKILL);
+    if (!children.empty()) ::kill(std::stoi(children), SIGKILL);
+  }
 }
