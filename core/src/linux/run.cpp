@@ -24,35 +24,46 @@ namespace runtime {
 namespace {
 
 // Single-threaded Asio loop (we are past the last clone): every catchable signal goes to the
-// init, and the init's pidfd becoming readable ends the loop.
-void forward_signals_until_exit(int pidfd, int pty_master) {
-  boost::asio::io_context io;
-  std::optional<PtyRelay> relay;
-  if (pty_master >= 0) relay.emplace(io, pty_master);
-  boost::asio::signal_set signals(io);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
-    boost::system::error_code ec;
-    signals.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
+// init, and the init's pidfd becoming readable ends the loop. Built before `start` lets the
+// container run, so a signal that arrives in between is queued for the init instead of
+// killing the runtime.
+class Foreground {
+ public:
+  explicit Foreground(int pidfd) : pidfd_(pidfd), signals_(io_) {
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
+      boost::system::error_code ec;
+      signals_.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
+    }
   }
-  std::function<void()> arm = [&] {
-    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      if (sig == SIGWINCH && relay) {
-        relay->resize_from_stdin();  // the kernel signals the container's foreground group
-      } else {
-        (void)pidfd_signal(pidfd, sig);
-      }
-      arm();
-    });
-  };
-  arm();
-  boost::asio::posix::stream_descriptor init(io, ::dup(pidfd));
-  init.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                  [&](const boost::system::error_code&) { io.stop(); });
-  io.run();
-  if (relay) relay->drain();
-}
+
+  void run(int pty_master) {
+    std::optional<PtyRelay> relay;
+    if (pty_master >= 0) relay.emplace(io_, pty_master);
+    std::function<void()> arm = [&] {
+      signals_.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (sig == SIGWINCH && relay) {
+          relay->resize_from_stdin();  // the kernel signals the container's foreground group
+        } else {
+          (void)pidfd_signal(pidfd_, sig);
+        }
+        arm();
+      });
+    };
+    arm();
+    boost::asio::posix::stream_descriptor init(io_, ::dup(pidfd_));
+    init.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                    [&](const boost::system::error_code&) { io_.stop(); });
+    io_.run();
+    if (relay) relay->drain();
+  }
+
+ private:
+  int pidfd_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+};
 
 int exit_code_of(pid_t pid) {
   int status = 0;
@@ -111,6 +122,8 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     pty_master = std::move(*master);
   }
   StateStore store(g.root);
+  std::optional<Foreground> foreground;
+  if (!o.detach) foreground.emplace(launched->pidfd.get());
   if (auto r = start_created(store, launched->state); !r) {
     launched->lock.reset();
     (void)remove_after_run(store, launched->state);
@@ -121,7 +134,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
 
   std::optional<RawTerminal> raw;
   if (pty_master) raw.emplace();
-  forward_signals_until_exit(launched->pidfd.get(), pty_master ? pty_master.get() : -1);
+  foreground->run(pty_master ? pty_master.get() : -1);
   raw.reset();
   int code = exit_code_of(launched->pid);
   reap_orphans();
