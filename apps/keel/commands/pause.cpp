@@ -1,7 +1,18 @@
-// `pause`: parsed; freezing through the cgroup manager comes in a later issue.
+// `pause ID`: freezes the container's cgroup through its recorded cgroup manager.
+#include "cli/report.hpp"
 #include "commands/commands.hpp"
+#include "keel/manage.hpp"
 
 namespace keel::commands {
+namespace {
+
+int run_pause(cli::Context& ctx) {
+  if (auto r = manage::pause_container(ctx.global, ctx.args[0]); !r)
+    return cli::report_error(r.error());
+  return 0;
+}
+
+}  // namespace
 
 const cli::Command& pause() {
   static const cli::Command cmd{
@@ -16,7 +27,7 @@ const cli::Command& pause() {
       .flags = {},
       .arg_check = cli::ArgCheck::exact,
       .args = 1,
-      .run = not_implemented,
+      .run = run_pause,
   };
   return cmd;
 }

@@ -1,7 +1,18 @@
-// `resume`: parsed; freezing through the cgroup manager comes in a later issue.
+// `resume ID`: thaws the container's cgroup through its recorded cgroup manager.
+#include "cli/report.hpp"
 #include "commands/commands.hpp"
+#include "keel/manage.hpp"
 
 namespace keel::commands {
+namespace {
+
+int run_resume(cli::Context& ctx) {
+  if (auto r = manage::resume_container(ctx.global, ctx.args[0]); !r)
+    return cli::report_error(r.error());
+  return 0;
+}
+
+}  // namespace
 
 const cli::Command& resume() {
   static const cli::Command cmd{
@@ -16,7 +27,7 @@ const cli::Command& resume() {
       .flags = {},
       .arg_check = cli::ArgCheck::exact,
       .args = 1,
-      .run = not_implemented,
+      .run = run_resume,
   };
   return cmd;
 }

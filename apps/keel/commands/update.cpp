@@ -1,7 +1,70 @@
-// `update`: all of runc's flags are parsed; applying resources comes in a later issue.
+// `update ID`: runc's flags or a LinuxResources JSON (--resources FILE|-) merged into the
+// container's resources and written through its cgroup manager.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "cli/report.hpp"
 #include "commands/commands.hpp"
+#include "keel/fd.hpp"
+#include "keel/manage.hpp"
 
 namespace keel::commands {
+namespace {
+
+constexpr const char* kResourceFlags[] = {
+    "blkio-weight", "cpu-period",    "cpu-quota",      "cpu-burst",
+    "cpu-share",    "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus",
+    "cpuset-mems",  "memory",        "cpu-idle",       "memory-reservation",
+    "memory-swap",  "pids-limit",    "kernel-memory",  "kernel-memory-tcp",
+};
+
+Result<std::string> read_all(int fd, const std::string& what) {
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error("read " + what);
+    if (n == 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// --resources: "-" is stdin (Docker, CRI), anything else a file (Podman's --resources=FILE).
+Result<std::string> resources_input(const std::string& in) {
+  if (in == "-") return read_all(STDIN_FILENO, "standard input");
+  UniqueFd fd(::open(in.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return sys_error("open " + in);
+  return read_all(fd.get(), in);
+}
+
+Result<std::string> requested_patch(const cli::Context& ctx) {
+  if (std::string in = ctx.string("resources"); !in.empty()) {
+    auto text = resources_input(in);
+    if (!text) return text;
+    return manage::normalize_patch(*text);
+  }
+  std::map<std::string, std::string> given;
+  for (const char* name : kResourceFlags)
+    if (ctx.has(name)) given[name] = ctx.string(name);
+  auto patch = manage::patch_from_flags(given);
+  if (!patch) return patch;
+  return manage::normalize_patch(*patch);
+}
+
+int run_update(cli::Context& ctx) {
+  manage::UpdateRequest req;
+  auto patch = requested_patch(ctx);
+  if (!patch) return cli::report_error(patch.error());
+  req.patch_json = std::move(*patch);
+  req.l3_cache_schema = ctx.string("l3-cache-schema");
+  req.mem_bw_schema = ctx.string("mem-bw-schema");
+  if (auto r = manage::update_container(ctx.global, ctx.args[0], req); !r)
+    return cli::report_error(r.error());
+  return 0;
+}
+
+}  // namespace
 
 const cli::Command& update() {
   using cli::FlagType;
@@ -61,7 +124,7 @@ const cli::Command& update() {
           },
       .arg_check = cli::ArgCheck::exact,
       .args = 1,
-      .run = not_implemented,
+      .run = run_update,
   };
   return cmd;
 }
