@@ -1,7 +1,48 @@
-// `exec`: flags parsed (everything after the id is the process argv); exec comes in a later issue.
+// `exec ID CMD...` or `exec --process FILE ID`: a new process in a running container. Like
+// runc, every failure to start it exits 255; otherwise the exit code is the process's.
+#include "keel/exec.hpp"
+
+#include "cli/report.hpp"
 #include "commands/commands.hpp"
 
 namespace keel::commands {
+namespace {
+
+int run_exec(cli::Context& ctx) {
+  ExecOptions o;
+  o.id = ctx.args[0];
+  o.args.assign(ctx.args.begin() + 1, ctx.args.end());
+  o.process_file = ctx.string("process");
+  if (o.process_file.empty() && o.args.empty()) {
+    cli::report_error("exec args cannot be empty");
+    return 255;
+  }
+  o.env = ctx.strings("env");
+  o.cwd = ctx.string("cwd");
+  o.user = ctx.string("user");
+  o.additional_gids = ctx.strings("additional-gids");
+  o.caps = ctx.strings("cap");
+  o.no_new_privs = ctx.flag("no-new-privs");
+  o.tty = ctx.flag("tty");
+  o.console_socket = ctx.string("console-socket");
+  o.pidfd_socket = ctx.string("pidfd-socket");
+  o.pid_file = ctx.string("pid-file");
+  o.process_label = ctx.string("process-label");
+  o.apparmor = ctx.string("apparmor");
+  o.cgroup = ctx.string("cgroup");
+  o.preserve_fds = static_cast<int>(ctx.integer("preserve-fds"));
+  o.detach = ctx.flag("detach");
+  o.ignore_paused = ctx.flag("ignore-paused");
+  o.no_subreaper = ctx.flag("no-subreaper");
+  auto code = exec_container(ctx.global, o);
+  if (!code) {
+    cli::report_error(code.error());
+    return 255;
+  }
+  return *code;
+}
+
+}  // namespace
 
 const cli::Command& exec() {
   using cli::FlagType;
@@ -56,7 +97,7 @@ const cli::Command& exec() {
       .arg_check = cli::ArgCheck::minimum,
       .args = 1,
       .skip_reorder = true,
-      .run = not_implemented,
+      .run = run_exec,
   };
   return cmd;
 }
