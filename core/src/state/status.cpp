@@ -81,9 +81,11 @@ bool init_alive(const ContainerState& state) {
 
 Status derive_status(const ContainerState& state, const std::string& container_dir) {
   if (!init_alive(state)) return Status::stopped;
+  // A container paused while still created reports "paused", as runc does.
+  if (state.paused) return Status::paused;
   struct stat sb;
   if (::stat((container_dir + "/exec.fifo").c_str(), &sb) == 0) return Status::created;
-  return state.paused ? Status::paused : Status::running;
+  return Status::running;
 }
 
 }  // namespace keel

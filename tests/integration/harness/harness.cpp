@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <rapidjson/document.h>
 #include <rapidjson/pointer.h>
@@ -10,6 +11,7 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -354,6 +356,14 @@ int open_fd_count() {
 std::vector<std::string> keel_test_cgroups(const std::string& id) {
   std::vector<std::string> found;
   std::error_code ec;
+  // Pure cgroup v2: one hierarchy, the container's cgroup sits right under the root.
+  struct statfs root {};
+  if (::statfs("/sys/fs/cgroup", &root) == 0 &&
+      static_cast<unsigned long>(root.f_type) == CGROUP2_SUPER_MAGIC) {
+    std::string p = "/sys/fs/cgroup/keel-test/" + id;
+    if (fs::exists(p, ec)) found.push_back(p);
+    return found;
+  }
   for (auto& h : fs::directory_iterator("/sys/fs/cgroup", ec)) {
     std::string p = h.path().string() + "/keel-test/" + id;
     if (fs::is_symlink(h.path(), ec)) continue;  // cpu -> cpu,cpuacct

@@ -65,9 +65,8 @@ TEST_CASE("pause on a stopped container: container not running") {
   CHECK(contains(p.err, "container not running"));
 }
 
-// Expected to fail until core/src/linux/kill.cpp thaws a paused container after SIGKILL to the
-// init (runc's Signal does): a v1-frozen init never acts on the signal. Remove should_fail then.
-TEST_CASE("kill KILL on a paused container stops it" * doctest::should_fail()) {
+// A v1-frozen init never acts on SIGKILL until thawed: kill thaws it after the signal, as runc.
+TEST_CASE("kill KILL on a paused container stops it") {
   Bundle b("pau");
   std::string out;
   start_counter(b, out);
