@@ -14,6 +14,9 @@ TEST_CASE("a syscall newer than the profile gets ENOSYS, an older unlisted one t
   std::string profile = allowlist_profile({}, 440, "SCMP_ACT_ERRNO", 1);
   REQUIRE(profile.find("\"faccessat2\"") != std::string::npos);
   REQUIRE(profile.find("\"add_key\"") == std::string::npos);  // 248: older, not listed
+  auto host = run_program({SECCOMP_PROBE, "call", "landlock_create_ruleset", "0", "0", "1"});
+  if (host.out == "landlock_create_ruleset=errno 38\n")
+    MESSAGE("this kernel has no landlock: ENOSYS below proves less than it should");
 
   Bundle b;
   add_probe(b);
@@ -41,7 +44,8 @@ TEST_CASE("the stub applies with defaultErrnoRet too, and not at all under a def
     b.set_command("probe call landlock_create_ruleset 0 0 1; probe call add_key");
     auto r = b.run();
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(r.out.find("landlock_create_ruleset=errno 38") == std::string::npos);
-    CHECK(r.out.ends_with("add_key=errno 122\n"));
+    // The same answer as on the host, whatever this kernel's landlock support is.
+    auto host = run_program({SECCOMP_PROBE, "call", "landlock_create_ruleset", "0", "0", "1"});
+    CHECK(r.out == host.out + "add_key=errno 122\n");
   }
 }
