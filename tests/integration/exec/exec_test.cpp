@@ -1,5 +1,8 @@
 // Foreground exec: what the new process sees from inside the container, and its exit code.
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "exec_common.hpp"
 
@@ -106,4 +109,42 @@ TEST_CASE("exec with no command and no --process is refused") {
   auto r = b.keel({"exec", b.id()});
   CHECK(r.exit_code == 255);
   CHECK(r.err.find("exec args cannot be empty") != std::string::npos);
+}
+
+TEST_CASE("exec runs under the container's seccomp filter") {
+  Bundle b;
+  b.set("/linux/seccomp",
+        R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],)"
+        R"("action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
+  start_sleeper(b);
+  auto r = exec_in(b, {}, {"busybox", "mkdir", "/tmp/refused"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("Operation not permitted") != std::string::npos);
+  CHECK_FALSE(path_exists(b.rootfs() + "/tmp/refused"));
+  // The filter is there for a second exec too (compiled program taken from the cache).
+  CHECK(exec_in(b, {}, {"busybox", "mkdir", "/tmp/refused"}).exit_code != 0);
+  CHECK(exec_in(b, {}, {"true"}).exit_code == 0);
+}
+
+TEST_CASE("exec in the foreground forwards signals to the process") {
+  Bundle b;
+  start_sleeper(b);
+  std::string ready = b.dir() + "/rootfs/tmp/ready";
+  pid_t keel_pid = ::fork();
+  if (keel_pid == 0) {
+    ::execl(KEEL_BINARY, "keel", "--root", b.state_root().c_str(), "exec", b.id().c_str(), "sh",
+            "-c", "trap 'exit 9' TERM; echo > /tmp/ready; while true; do sleep 0.1; done", nullptr);
+    ::_exit(127);
+  }
+  for (int i = 0; i < 500 && !path_exists(ready); ++i) ::usleep(10000);
+  REQUIRE(path_exists(ready));
+  ::kill(keel_pid, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 1000 && ::waitpid(keel_pid, &status, WNOHANG) == 0; ++i) ::usleep(10000);
+  if (::waitpid(keel_pid, &status, WNOHANG) == 0) {
+    ::kill(keel_pid, SIGKILL);
+    ::waitpid(keel_pid, &status, 0);
+  }
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 9);
 }
