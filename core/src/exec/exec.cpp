@@ -199,14 +199,17 @@ Result<void> wait_for_exec(int sync, const spec::Config& cfg, const ContainerSta
 // Same loop as run's foreground: every catchable signal to the process, its pidfd ends it.
 class Foreground {
  public:
-  explicit Foreground(int pidfd) : pidfd_(pidfd), signals_(io_) {
+  // Built before the clone, so a signal sent to us while the process starts is queued for it
+  // instead of killing the runtime.
+  Foreground() : signals_(io_) {
     for (int sig = 1; sig < NSIG; ++sig) {
       if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
       boost::system::error_code ec;
       signals_.add(sig, ec);
     }
   }
-  void run(int pty_master) {
+  void run(int pidfd, int pty_master) {
+    pidfd_ = pidfd;
     std::optional<runtime::PtyRelay> relay;
     if (pty_master >= 0) relay.emplace(io_, pty_master);
     std::function<void()> arm = [&] {
@@ -228,7 +231,7 @@ class Foreground {
   }
 
  private:
-  int pidfd_;
+  int pidfd_ = -1;
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
 };
@@ -378,6 +381,8 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   if (auto r = check_io(o, *process); !r) return std::unexpected(r.error());
 
   if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  std::optional<Foreground> fg;
+  if (!o.detach) fg.emplace();
   auto started = start_process(g, o, *st, *config, *process);
   if (!started)
     return std::unexpected(
@@ -392,10 +397,9 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   }
   if (o.detach) return 0;
 
-  Foreground fg(started->pidfd.get());
   std::optional<runtime::RawTerminal> raw;
   if (started->pty_master) raw.emplace();
-  fg.run(started->pty_master ? started->pty_master.get() : -1);
+  fg->run(started->pidfd.get(), started->pty_master ? started->pty_master.get() : -1);
   raw.reset();
   int code = exit_code_of(started->pid);
   while (::waitpid(-1, nullptr, WNOHANG) > 0) {

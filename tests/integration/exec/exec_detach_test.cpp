@@ -1,7 +1,9 @@
 // exec as the engines call it (--detach --pid-file, --process), refusals for stopped and paused
 // containers, and a tty handed to a console socket (recvtty).
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,4 +156,38 @@ TEST_CASE("exec --tty in the foreground relays the pty through keel's stdio") {
   auto r = exec_in(b, {"--tty"}, {"sh", "-c", "readlink /proc/self/fd/1; exit 4"});
   CHECK(r.exit_code == 4);
   CHECK(r.out == "/dev/pts/0\r\n");
+}
+
+TEST_CASE("exec --preserve-fds passes fd 3 of the caller into the process") {
+  Bundle b;
+  start_sleeper(b);
+  std::string path = b.dir() + "/preserved.txt";
+  write_file(path, "");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(path.c_str(), O_WRONLY);
+    ::dup2(fd, 3);
+    ::execl(KEEL_BINARY, "keel", "--root", b.state_root().c_str(), "exec", "--preserve-fds", "1",
+            b.id().c_str(), "sh", "-c", "echo via-fd-3 >&3", nullptr);
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(read_file(path) == "via-fd-3\n");
+}
+
+TEST_CASE("exec --cgroup puts the process in a sub-cgroup of the container's") {
+  Bundle b;
+  start_sleeper(b);
+  std::string sub = "/sys/fs/cgroup/pids" + b.cgroup_path() + "/sub";
+  REQUIRE(::mkdir(sub.c_str(), 0755) == 0);
+  std::string pid_file = b.dir() + "/exec.pid";
+  auto r =
+      exec_in(b, {"--cgroup", "pids:sub", "--detach", "--pid-file", pid_file}, {"sleep", "300"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  std::string cgroup = read_file("/proc/" + trim(read_file(pid_file)) + "/cgroup");
+  CHECK(cgroup.find("pids:" + b.cgroup_path() + "/sub\n") != std::string::npos);
+  CHECK(cgroup.find("memory:" + b.cgroup_path() + "\n") != std::string::npos);
 }
