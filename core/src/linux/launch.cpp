@@ -205,7 +205,9 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   out.state.config_json = spec::to_json(*config);
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
 
-  auto seccomp = compile_seccomp(host, *config, "");
+  // Compiled programs are cached per profile under the state root; "@" cannot appear in a
+  // container id, so the cache dir never collides with (or lists as) a container.
+  auto seccomp = compile_seccomp(host, *config, g.root + "/@seccomp-cache");
   if (!seccomp) return std::unexpected(seccomp.error());
   auto labels = plan_labels(host, *config);
   if (!labels) return std::unexpected(labels.error());

@@ -129,6 +129,7 @@ Result<std::vector<std::string>> StateStore::ids() const {
   while (dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
     if (name == "." || name == "..") continue;
+    if (!validate_container_id(name)) continue;  // e.g. the runtime's own @seccomp-cache
     struct stat sb;
     if (::fstatat(::dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode))
       out.push_back(std::move(name));
