@@ -275,7 +275,7 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   if (auto r = process::resolve_executable(root, process); !r) return std::unexpected(r.error());
 
   PluginHost host(load_plugin_config().value_or(PluginConfig{}));
-  auto seccomp = compile_seccomp(host, config, store.dir_of(st.id) + "/seccomp-cache");
+  auto seccomp = compile_seccomp(host, config, g.root + "/@seccomp-cache");
   if (!seccomp) return std::unexpected(seccomp.error());
   spec::Config labelled = config;
   labelled.process = process;
