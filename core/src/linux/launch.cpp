@@ -26,6 +26,7 @@
 #include "keel/plugins.hpp"
 #include "keel/spec/parse.hpp"
 #include "namespaces.hpp"
+#include "notify_socket.hpp"
 #include "process_handle.hpp"
 #include "runtime_files.hpp"
 #include "runtime_hooks.hpp"
@@ -187,6 +188,9 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   rollback.store = &store;
   rollback.id = o.id;
   std::string dir = store.dir_of(o.id);
+  if (notify_socket_host()) {
+    if (auto r = setup_notify_socket(*config, dir); !r) return std::unexpected(r.error());
+  }
 
   Launched out;
   out.state = initial_state(o, *config, bundle, checked->rootfs);

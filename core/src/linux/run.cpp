@@ -15,6 +15,7 @@
 #include "keel/log.hpp"
 #include "launch.hpp"
 #include "lifecycle_internal.hpp"
+#include "notify_socket.hpp"
 #include "process_handle.hpp"
 #include "pty_relay.hpp"
 #include "sync_channel.hpp"
@@ -122,6 +123,13 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     pty_master = std::move(*master);
   }
   StateStore store(g.root);
+  // sd_notify (detached only): bound before the init runs, relayed after start.
+  auto notify_host = o.detach ? notify_socket_host() : std::nullopt;
+  UniqueFd notify;
+  if (notify_host) {
+    auto sock = bind_notify_socket(store.dir_of(o.id));
+    if (sock) notify = std::move(*sock);
+  }
   std::optional<Foreground> foreground;
   if (!o.detach) foreground.emplace(launched->pidfd.get());
   if (auto r = start_created(store, launched->state); !r) {
@@ -130,7 +138,14 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     return std::unexpected(r.error());
   }
   launched->lock.reset();
-  if (o.detach) return 0;
+  if (o.detach) {
+    if (notify) {
+      if (auto r = relay_notify(notify.get(), *notify_host, launched->pid, launched->pidfd.get());
+          !r)
+        return std::unexpected(r.error());
+    }
+    return 0;
+  }
 
   std::optional<RawTerminal> raw;
   if (pty_master) raw.emplace();

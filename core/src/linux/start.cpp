@@ -8,6 +8,7 @@
 #include "keel/log.hpp"
 #include "keel/spec/parse.hpp"
 #include "lifecycle_internal.hpp"
+#include "notify_socket.hpp"
 #include "process_handle.hpp"
 #include "runtime_hooks.hpp"
 
@@ -70,8 +71,22 @@ Result<void> start_container(const GlobalOptions& g, const std::string& id) {
   auto st = store.read(id);
   if (!st) return std::unexpected(st.error());
   switch (derive_status(*st, store.dir_of(id))) {
-    case Status::created:
-      return runtime::start_created(store, *st);
+    case Status::created: {
+      // Bound before the init runs, so an early READY=1 is not lost.
+      auto host = runtime::notify_socket_host();
+      UniqueFd notify;
+      if (host) {
+        auto sock = runtime::bind_notify_socket(store.dir_of(id));
+        if (!sock) return std::unexpected(sock.error());
+        notify = std::move(*sock);
+      }
+      if (auto r = runtime::start_created(store, *st); !r) return r;
+      if (!notify) return {};
+      lock->reset();  // waiting for READY must not block kill or delete
+      auto pidfd = runtime::open_pidfd_checked(st->init_pid, st->init_start_time);
+      if (!pidfd) return {};
+      return runtime::relay_notify(notify.get(), *host, st->init_pid, pidfd->get());
+    }
     case Status::stopped:
       return fail("cannot start a container that has stopped");
     default:

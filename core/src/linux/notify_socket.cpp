@@ -1,0 +1,105 @@
+#include "notify_socket.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace keel::runtime {
+namespace {
+
+constexpr const char* kDirInContainer = "/run/notify";
+constexpr const char* kSocketInContainer = "/run/notify/notify.sock";
+
+Result<sockaddr_un> unix_address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof addr.sun_path)
+    return fail("notify socket path is empty or too long: " + path);
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  // "@name" is an abstract socket, as systemd accepts.
+  if (path[0] == '@') addr.sun_path[0] = '\0';
+  return addr;
+}
+
+}  // namespace
+
+std::optional<std::string> notify_socket_host() {
+  const char* v = std::getenv("NOTIFY_SOCKET");
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+Result<void> setup_notify_socket(spec::Config& config, const std::string& container_dir) {
+  std::string dir = container_dir + "/notify";
+  if (::mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) return sys_error("mkdir " + dir);
+  spec::Mount m;
+  m.destination = kDirInContainer;
+  m.type = "bind";
+  m.source = dir;
+  m.options = {"bind", "nosuid", "noexec", "nodev", "ro"};
+  config.mounts.push_back(std::move(m));
+  if (config.process)
+    config.process->env.push_back(std::string("NOTIFY_SOCKET=") + kSocketInContainer);
+  return {};
+}
+
+Result<UniqueFd> bind_notify_socket(const std::string& container_dir) {
+  std::string dir = container_dir + "/notify";
+  struct stat sb;
+  if (::stat(dir.c_str(), &sb) < 0) return UniqueFd();
+  std::string path = dir + "/notify.sock";
+  ::unlink(path.c_str());
+  auto addr = unix_address(path);
+  if (!addr) return std::unexpected(addr.error());
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) return sys_error("creating notify socket");
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&*addr), sizeof *addr) < 0)
+    return sys_error("binding notify socket " + path);
+  if (::chmod(path.c_str(), 0777) < 0) return sys_error("chmod " + path);
+  return fd;
+}
+
+Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pidfd) {
+  char buf[4096];
+  for (;;) {
+    pollfd fds[2] = {{sock, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return sys_error("poll notify socket");
+    }
+    if (fds[0].revents & POLLIN) {
+      ssize_t n = ::recv(sock, buf, sizeof buf, 0);
+      if (n < 0) return sys_error("reading notify socket");
+      std::string_view got(buf, static_cast<size_t>(n));
+      size_t pos = 0;
+      while (pos <= got.size()) {
+        size_t end = got.find('\n', pos);
+        std::string_view line = got.substr(pos, end == std::string_view::npos ? end : end - pos);
+        if (line.starts_with("READY=")) {
+          std::string out = std::string(line) + "\nMAINPID=" + std::to_string(pid1) + "\n";
+          auto addr = unix_address(host);
+          if (!addr) return std::unexpected(addr.error());
+          UniqueFd client(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+          if (!client) return sys_error("creating notify client socket");
+          socklen_t len = host[0] == '@' ? socklen_t(offsetof(sockaddr_un, sun_path) + host.size())
+                                         : socklen_t(sizeof *addr);
+          if (::sendto(client.get(), out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&*addr),
+                       len) < 0)
+            return sys_error("sending to NOTIFY_SOCKET " + host);
+          return {};
+        }
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+      }
+      continue;
+    }
+    if (fds[1].revents & POLLIN) return {};  // the container exited without READY
+  }
+}
+
+}  // namespace keel::runtime

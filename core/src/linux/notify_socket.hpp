@@ -1,0 +1,33 @@
+// sd_notify proxy (runc's notify_socket.go): when keel runs with NOTIFY_SOCKET set (systemd
+// Type=notify, podman's --sdnotify=container), create gives the container its own datagram
+// socket at /run/notify/notify.sock (the state dir's notify/ bound read-only there), and
+// start/run --detach relay its READY=1 to the host socket, followed by MAINPID=<init pid>.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "keel/error.hpp"
+#include "keel/fd.hpp"
+#include "keel/spec/model.hpp"
+
+namespace keel::runtime {
+
+// $NOTIFY_SOCKET when set and not empty.
+std::optional<std::string> notify_socket_host();
+
+// create: adds the bind mount and NOTIFY_SOCKET=/run/notify/notify.sock to the spec, and creates
+// <container_dir>/notify (0755).
+Result<void> setup_notify_socket(spec::Config& config, const std::string& container_dir);
+
+// start/run: binds <container_dir>/notify/notify.sock (mode 0777 so any container user can
+// write). Empty when the container was created without a notify socket.
+Result<UniqueFd> bind_notify_socket(const std::string& container_dir);
+
+// Waits for a READY= line on `sock` (or the init's exit) and forwards it and MAINPID=<pid1>
+// to `host`.
+Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pidfd);
+
+}  // namespace keel::runtime
