@@ -50,7 +50,8 @@ TEST_CASE("CVE-2025-31133: a rootfs /dev/null that is not the null device is nev
        }},
   };
   for (const auto& fake : fakes) {
-    CAPTURE(fake.name);
+    std::string name = fake.name;
+    CAPTURE(name);
     Bundle b;
     use_rootfs_dev(b);
     fake.make(b.rootfs() + "/dev/null");
@@ -67,6 +68,27 @@ TEST_CASE("CVE-2025-31133: a rootfs /dev/null that is not the null device is nev
     } else {
       CHECK(r.err.find("null") != std::string::npos);
     }
+  }
+}
+
+TEST_CASE(
+    "CVE-2025-31133: /dev/null swapped after the devices were made (a racing container "
+    "process, played by a createContainer hook) is refused before it covers anything") {
+  for (const std::string swap : {"echo fake-null > ", "ln -s /proc/sys/kernel/domainname "}) {
+    CAPTURE(swap);
+    Bundle b;
+    std::string dev_null = b.rootfs() + "/dev/null";
+    // createContainer hooks run in the container's mount namespace after the devices are
+    // created and before pivot and masking: exactly the window the CVE's race used.
+    b.set("/hooks/createContainer", R"([{"path":"/bin/busybox","args":["sh","-c","rm -f )" +
+                                        dev_null + " && " + swap + dev_null + R"("]}])");
+    b.set_command("head -c 40 /proc/timer_list");
+    auto r = b.run();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());  // nothing (fake file, procfs file) was bound over the masked path
+    // Refused by the /dev/null verification (stdio reopen after pivot, then again at masking).
+    CHECK(r.err.find("dev/null") != std::string::npos);
   }
 }
 
