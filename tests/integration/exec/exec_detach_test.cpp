@@ -3,11 +3,14 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "exec_common.hpp"
@@ -190,4 +193,41 @@ TEST_CASE("exec --cgroup puts the process in a sub-cgroup of the container's") {
   std::string cgroup = read_file("/proc/" + trim(read_file(pid_file)) + "/cgroup");
   CHECK(cgroup.find("pids:" + b.cgroup_path() + "/sub\n") != std::string::npos);
   CHECK(cgroup.find("memory:" + b.cgroup_path() + "\n") != std::string::npos);
+}
+
+TEST_CASE("exec --pidfd-socket sends a pidfd of the exec'd process") {
+  Bundle b;
+  start_sleeper(b);
+  std::string path = b.dir() + "/pidfd.sock";
+  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  std::string pid_file = b.dir() + "/exec.pid";
+  auto r =
+      exec_in(b, {"--detach", "--pid-file", pid_file, "--pidfd-socket", path}, {"sleep", "300"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  REQUIRE(conn >= 0);
+  char buf[64];
+  iovec iov{buf, sizeof buf};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  REQUIRE(::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) > 0);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  REQUIRE(c != nullptr);
+  int pidfd;
+  std::memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+  // The fd's Pid: line names the exec'd process.
+  std::string info = read_file("/proc/self/fdinfo/" + std::to_string(pidfd));
+  CHECK(info.find("Pid:\t" + trim(read_file(pid_file)) + "\n") != std::string::npos);
+  ::close(pidfd);
+  ::close(conn);
+  ::close(listener);
 }
