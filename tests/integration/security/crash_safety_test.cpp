@@ -1,0 +1,89 @@
+// Crash safety: `keel create` SIGKILLed at many points of its sequence (kill after N ms), then
+// `keel delete --force` and `keel list` must recover: no state dir, no cgroup, no process of the
+// container, no mount left behind.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness.hpp"
+#include "security_util.hpp"
+
+using namespace keel::test;
+using namespace keel::test::security;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Pids whose cmdline mentions `needle` (the init of a killed create still runs keel's code, with
+// keel's argv, which names the container id), other than this test process.
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator("/proc", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (pid == ::getpid() || !process_exists(pid)) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+  }
+  return found;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr int kDelaysMs[] = {1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 200};
+
+}  // namespace
+
+TEST_CASE(
+    "create SIGKILLed after N ms, then delete --force and list recover: no state, process "
+    "or mount left") {
+  int killed = 0;
+  for (int ms : kDelaysMs) {
+    CAPTURE(ms);
+    Bundle b("crash");
+    b.set_command("sleep 30");
+    int mounts = mount_count();
+    auto c = b.keel({"create", "--bundle", b.dir(), b.id()},
+                    with_timeout(std::chrono::milliseconds(ms)));
+    if (c.timed_out) ++killed;
+    auto d = b.del(true);
+    CHECK_MESSAGE(d.exit_code == 0, d.err);
+    auto l = b.keel({"list", "-q"});
+    CHECK(l.exit_code == 0);
+    CHECK(l.out.find(b.id()) == std::string::npos);
+    CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
+    // A leftover init dies of PDEATHSIG or by delete --force's cgroup kill; give it a moment.
+    auto left = processes_mentioning(b.id());
+    for (int i = 0; i < 50 && !left.empty(); ++i) {
+      ::usleep(20000);
+      left = processes_mentioning(b.id());
+    }
+    CHECK(left.empty());
+    CHECK(mount_count() == mounts);
+  }
+  MESSAGE("creates killed midway: " << killed << " of 14");
+  CHECK(killed > 0);
+}
+
+// Known bug: a create killed between the cgroup manager's create and the first state.json write
+// (launch.cpp, launch_container) leaves a state dir without state.json; delete --force then only
+// removes the dir and the cgroup leaks. Timing decides whether a kill lands in the window, so
+// this is may_fail (reported, not fatal) until fixed; make it a plain test then.
+TEST_CASE("create SIGKILLed after N ms, then delete --force removes its cgroup" *
+          doctest::may_fail()) {
+  for (int ms : kDelaysMs) {
+    CAPTURE(ms);
+    Bundle b("crash-cg");
+    b.set_command("sleep 30");
+    b.keel({"create", "--bundle", b.dir(), b.id()}, with_timeout(std::chrono::milliseconds(ms)));
+    b.del(true);
+    CHECK(keel_test_cgroups(b.id()).empty());
+  }
+}
