@@ -43,12 +43,21 @@ Result<void> kill_and_wait(const ContainerState& st) {
 Result<void> teardown(StateStore& store, const ContainerState& st) {
   auto manager = recorded_manager(st);
   if (!manager) return std::unexpected(manager.error());
-  if (*manager) {
-    // Processes left in a shared pid namespace outlive the init: kill them before rmdir.
-    (void)(*manager)->kill_all(st.cgroup_state, SIGKILL);
-    if (auto r = (*manager)->destroy(st.cgroup_state); !r) return r;
-  }
   auto cfg = spec::parse_config(st.config_json);
+  std::string cgroup_state = st.cgroup_state;
+  if (*manager && cgroup_state.empty() && cfg) {
+    // A create killed between the manager's create and recording its state: ask the manager
+    // again for the same cgroup (no resources: nothing is set), so it can be destroyed.
+    spec::Config request_cfg = *cfg;
+    request_cfg.resources_json.clear();
+    auto again = (*manager)->create(cgroup_request(st.id, request_cfg));
+    if (again) cgroup_state = again->state;
+  }
+  if (*manager && !cgroup_state.empty()) {
+    // Processes left in a shared pid namespace outlive the init: kill them before rmdir.
+    (void)(*manager)->kill_all(cgroup_state, SIGKILL);
+    if (auto r = (*manager)->destroy(cgroup_state); !r) return r;
+  }
   if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
     auto r =
         run_runtime_hooks(cfg->hooks->poststop, state_json(st, Status::stopped, false), "poststop");

@@ -58,27 +58,6 @@ struct Rollback {
   }
 };
 
-std::string cgroup_request(const std::string& id, const spec::Config& cfg) {
-  std::string path = cfg.linux ? cfg.linux->cgroups_path : "";
-  auto quote = [](std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-        continue;
-      }
-      out += c;
-    }
-    return out + "\"";
-  };
-  std::string resources = cfg.resources_json.empty() ? "null" : cfg.resources_json;
-  return "{\"id\":" + quote(id) + ",\"cgroupsPath\":" + quote(path) +
-         ",\"resources\":" + resources + ",\"rootless\":false}";
-}
-
 pid_t clone_init(unsigned long flags, int cgroup_fd, int* pidfd) {
   clone_args args{};
   args.flags = flags | CLONE_PIDFD;
@@ -172,6 +151,27 @@ ContainerState initial_state(const CreateOptions& o, const spec::Config& cfg,
 
 }  // namespace
 
+std::string cgroup_request(const std::string& id, const spec::Config& cfg) {
+  std::string path = cfg.linux ? cfg.linux->cgroups_path : "";
+  auto quote = [](std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+        continue;
+      }
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string resources = cfg.resources_json.empty() ? "null" : cfg.resources_json;
+  return "{\"id\":" + quote(id) + ",\"cgroupsPath\":" + quote(path) +
+         ",\"resources\":" + resources + ",\"rootless\":false}";
+}
+
 Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o,
                                   UniqueFd own_console) {
   if (auto r = validate_container_id(o.id); !r) return std::unexpected(r.error());
@@ -197,6 +197,13 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   PluginHost host(load_plugin_config().value_or(PluginConfig{}));
   auto manager = host.cgroup_manager(g.systemd_cgroup);
   if (!manager) return std::unexpected(manager.error());
+  // Recorded before the cgroup exists (manager named, no cgroup state yet): if this process is
+  // SIGKILLed between the manager's create and the write below, delete --force still knows which
+  // manager to ask and rebuilds the request from config_json (teardown in delete.cpp).
+  out.state.cgroup_manager = manager->name();
+  out.state.use_systemd = g.systemd_cgroup;
+  out.state.config_json = spec::to_json(*config);
+  if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
   auto cg = manager->create(cgroup_request(o.id, *config));
   if (!cg) return std::unexpected(cg.error());
   rollback.cgroup = *manager;

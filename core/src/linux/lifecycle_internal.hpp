@@ -4,6 +4,7 @@
 #include <string>
 
 #include "keel/error.hpp"
+#include "keel/spec/model.hpp"
 #include "keel/state.hpp"
 
 namespace keel::runtime {
@@ -18,5 +19,8 @@ Result<void> teardown(StateStore& store, const ContainerState& st);
 
 // SIGKILLs the init (thawing a paused container first) and waits, bounded, for it to die.
 Result<void> kill_and_wait(const ContainerState& st);
+
+// The cgroup manager plugin's create request for container `id` (launch.cpp).
+std::string cgroup_request(const std::string& id, const spec::Config& cfg);
 
 }  // namespace keel::runtime
