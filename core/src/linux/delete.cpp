@@ -1,6 +1,7 @@
 // delete: tear down a stopped (or, with --force, any) container: init, cgroup, poststop hooks,
 // state dir.
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -72,7 +73,12 @@ Result<void> delete_container(const GlobalOptions& g, const std::string& id, boo
   StateStore store(g.root);
   auto lock = store.lock(id);
   if (!lock) {
-    if (force && lock.error().code == ENOENT) return {};
+    if (force && lock.error().code == ENOENT) {
+      // A create killed between its mkdir and its lock file leaves an empty dir: rmdir removes
+      // only that (it fails on anything with content), so --force leaves nothing behind.
+      ::rmdir(store.dir_of(id).c_str());
+      return {};
+    }
     return std::unexpected(lock.error());
   }
   auto st = store.read(id);
