@@ -12,6 +12,7 @@
 
 #include "console.hpp"
 #include "exec_internal.hpp"
+#include "keel/linux/fd_passing.hpp"
 #include "keel/linux/process.hpp"
 #include "keel/linux/seccomp_install.hpp"
 #include "sync_channel.hpp"
@@ -30,22 +31,10 @@ Result<void> join_namespaces(ChildContext& ctx) {
   return {};
 }
 
+// runc's utils.SendFile: the name "/dev/ptmx" as data, the master as SCM_RIGHTS.
 Result<void> send_fd(int sock, int fd) {
-  const char name[] = "/dev/ptmx";
-  iovec iov{const_cast<char*>(name), sizeof name - 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  if (::sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-    return sys_error("sending the pty master to the console socket");
+  if (auto r = send_with_fd(sock, "/dev/ptmx", fd); !r)
+    return std::unexpected(r.error().context("sending the pty master to the console socket"));
   return {};
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "keel/linux/fd_passing.hpp"
 #include "keel/linux/rootfs.hpp"
 
 namespace keel::runtime {
@@ -16,20 +17,8 @@ namespace {
 
 // runc's utils.SendFile: the file's name as data, the fd as SCM_RIGHTS.
 Result<void> send_master(int socket_fd, int master, const std::string& name) {  // any fd
-  iovec iov{const_cast<char*>(name.data()), name.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &master, sizeof(int));
-  if (::sendmsg(socket_fd, &msg, MSG_NOSIGNAL) < 0)
-    return sys_error("sending the pty master to the console socket");
+  if (auto r = send_with_fd(socket_fd, name, master); !r)
+    return std::unexpected(r.error().context("sending the pty master to the console socket"));
   return {};
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "keel/linux/fd_passing.hpp"
+
 namespace keel::runtime {
 namespace {
 
@@ -32,19 +34,8 @@ Result<void> sync_send(int fd, SyncType type, int err, std::string_view text) {
 
 Result<void> sync_send_fd(int fd, SyncType type, int pass_fd) {
   Wire head{static_cast<uint32_t>(type), 0};
-  iovec iov{&head, sizeof head};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-  if (::sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) return sys_error("passing an fd on the sync socket");
+  auto sent = send_with_fd(fd, {reinterpret_cast<const char*>(&head), sizeof head}, pass_fd);
+  if (!sent) return std::unexpected(sent.error().context("passing an fd on the sync socket"));
   return {};
 }
 

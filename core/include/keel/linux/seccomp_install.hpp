@@ -21,6 +21,7 @@
 
 #include "keel/error.hpp"
 #include "keel/fd.hpp"
+#include "keel/linux/fd_passing.hpp"
 
 namespace keel::seccomp {
 
@@ -113,24 +114,9 @@ inline Result<void> send_listener_fd(std::string_view listener_path, int listene
   } while (rc < 0 && errno == EINTR);
   if (rc < 0) return sys_error(what + ": connecting to the seccomp agent");
 
-  iovec iov{const_cast<char*>(message.data()), message.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &listener_fd, sizeof(int));
-  ssize_t sent;
-  do {
-    sent = sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return sys_error(what);
-  if (size_t(sent) != message.size()) return fail(what + ": short write", EIO);
+  auto sent = send_with_fd(sock.get(), message, listener_fd);
+  if (!sent) return std::unexpected(sent.error().context(what));
+  if (*sent != message.size()) return fail(what + ": short write", EIO);
   return {};
 }
 
