@@ -26,6 +26,7 @@ bool pure_cgroup_v2() {
 }
 
 // The name runc gives a hierarchy inside the container: the base name of its host mount point.
+// Empty for a dir on the cgroup2 hierarchy of a hybrid host: runc 1.1 does not show it inside.
 std::string hierarchy_name(const std::vector<MountEntry>& mounts, const std::string& key,
                            const std::string& dir) {
   const MountEntry* best = nullptr;
@@ -36,6 +37,7 @@ std::string hierarchy_name(const std::vector<MountEntry>& mounts, const std::str
                   dir[m.mount_point.size()] == '/');
     if (under && (!best || m.mount_point.size() > best->mount_point.size())) best = &m;
   }
+  if (best && best->fs_type == "cgroup2") return "";
   if (best) return best->mount_point.substr(best->mount_point.rfind('/') + 1);
   return key.starts_with("name=") ? key.substr(5) : key;
 }
@@ -67,7 +69,7 @@ Result<void> mount_cgroup_v1(const Context& c, const spec::Mount& m, const Mount
   std::set<std::string> done;
   for (const auto& [key, dir] : c.plan.cgroup_paths) {
     std::string name = hierarchy_name(*mounts, key, dir);
-    if (!done.insert(name).second) continue;
+    if (name.empty() || !done.insert(name).second) continue;
     if (auto r = bind_cgroup_dir(c, dir, m.destination + "/" + name, o); !r)
       return std::unexpected(r.error().context("binding " + dir));
   }
@@ -86,7 +88,7 @@ Result<void> mount_cgroup_v1(const Context& c, const spec::Mount& m, const Mount
       start = comma + 1;
     }
   }
-  if (o.flags & MS_RDONLY) return set_attr(parent->get(), false, MOUNT_ATTR_RDONLY, 0);
+  // "ro" applies to the per-hierarchy binds only: runc leaves the tmpfs itself writable.
   return {};
 }
 
