@@ -408,6 +408,19 @@ void write_file(const std::string& path, const std::string& text, int mode) {
   ::chmod(path.c_str(), mode);
 }
 
+namespace {
+// The shared /keel-test parents go when the test program ends (not per test: a parallel create
+// could lose its parent between mkdir calls); rmdir fails harmlessly while anything is in them.
+struct RemoveKeelTestParentsAtExit {
+  ~RemoveKeelTestParentsAtExit() {
+    std::error_code ec;
+    ::rmdir("/sys/fs/cgroup/keel-test");
+    for (auto& h : fs::directory_iterator("/sys/fs/cgroup", ec))
+      if (!fs::is_symlink(h.path(), ec)) ::rmdir((h.path() / "keel-test").c_str());
+  }
+} remove_keel_test_parents_at_exit;
+}  // namespace
+
 void remove_keel_test_cgroups(const std::string& id) {
   for (const auto& dir : keel_test_cgroups(id)) {
     // Children first: rmdir only works on empty cgroups.
