@@ -58,7 +58,9 @@ int guarded(keel_error* error, Body&& body) noexcept {
   return -1;
 }
 
-inline std::string_view view(const char* s) { return s ? std::string_view(s) : std::string_view(); }
+inline std::string_view view(const char* s) {
+  return s ? std::string_view(s) : std::string_view();
+}
 
 // One instance per plugin class, created on first use (inside a guarded call).
 template <class Plugin>
@@ -283,14 +285,20 @@ const void* ops_for(keel_plugin_kind kind) {
 }
 
 template <class P>
-const keel_plugin_descriptor* describe(keel_plugin_kind kind, const char* name,
-                                       const char* version, uint16_t host_major) noexcept {
+const keel_plugin_descriptor* describe(keel_plugin_kind kind, const char* name, const char* version,
+                                       uint16_t host_major) noexcept {
   // A host of another major speaks another table layout: say nothing rather than mislead it.
   if (host_major != KEEL_PLUGIN_ABI_MAJOR) return nullptr;
   static const keel_plugin_descriptor descriptor = {
-      KEEL_PLUGIN_MAGIC,   sizeof(keel_plugin_descriptor), KEEL_PLUGIN_ABI_MAJOR,
-      KEEL_PLUGIN_ABI_MINOR, static_cast<uint32_t>(kind), name,
-      version,             ops_for<P>(kind),             &init_trampoline<P>,
+      KEEL_PLUGIN_MAGIC,
+      sizeof(keel_plugin_descriptor),
+      KEEL_PLUGIN_ABI_MAJOR,
+      KEEL_PLUGIN_ABI_MINOR,
+      static_cast<uint32_t>(kind),
+      name,
+      version,
+      ops_for<P>(kind),
+      &init_trampoline<P>,
   };
   return &descriptor;
 }
@@ -299,8 +307,8 @@ const keel_plugin_descriptor* describe(keel_plugin_kind kind, const char* name,
 
 // Exports the plugin's single entry point. Use once per plugin .so, at namespace scope:
 //   KEEL_PLUGIN(KEEL_PLUGIN_CGROUP_MANAGER, MyManager, "cgroupfs", "0.1.0")
-#define KEEL_PLUGIN(kind, Class, name, version)                                        \
-  extern "C" __attribute__((visibility("default"))) const keel_plugin_descriptor*       \
-  keel_plugin_entry(uint16_t host_abi_major, uint16_t /*host_abi_minor*/) {            \
-    return ::keel::sdk::describe<Class>(kind, name, version, host_abi_major);          \
+#define KEEL_PLUGIN(kind, Class, name, version)                                   \
+  extern "C" __attribute__((visibility("default"))) const keel_plugin_descriptor* \
+  keel_plugin_entry(uint16_t host_abi_major, uint16_t /*host_abi_minor*/) {       \
+    return ::keel::sdk::describe<Class>(kind, name, version, host_abi_major);     \
   }
