@@ -15,13 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <functional>
 
 #include "console.hpp"
 #include "exec_internal.hpp"
+#include "foreground.hpp"
 #include "keel/linux/exec_lookup.hpp"
 #include "keel/linux/process.hpp"
 #include "keel/linux/seccomp_install.hpp"
@@ -196,54 +194,6 @@ Result<void> wait_for_exec(int sync, const spec::Config& cfg, const ContainerSta
   }
 }
 
-// Same loop as run's foreground: every catchable signal to the process, its pidfd ends it.
-class Foreground {
- public:
-  // Built before the clone, so a signal sent to us while the process starts is queued for it
-  // instead of killing the runtime.
-  Foreground() : signals_(io_) {
-    for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
-      boost::system::error_code ec;
-      signals_.add(sig, ec);
-    }
-  }
-  void run(int pidfd, int pty_master) {
-    pidfd_ = pidfd;
-    std::optional<runtime::PtyRelay> relay;
-    if (pty_master >= 0) relay.emplace(io_, pty_master);
-    std::function<void()> arm = [&] {
-      signals_.async_wait([&](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        if (sig == SIGWINCH && relay)
-          relay->resize_from_stdin();
-        else
-          (void)runtime::pidfd_signal(pidfd_, sig);
-        arm();
-      });
-    };
-    arm();
-    boost::asio::posix::stream_descriptor child(io_, ::dup(pidfd_));
-    child.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                     [&](const boost::system::error_code&) { io_.stop(); });
-    io_.run();
-    if (relay) relay->drain();
-  }
-
- private:
-  int pidfd_ = -1;
-  boost::asio::io_context io_;
-  boost::asio::signal_set signals_;
-};
-
-int exit_code_of(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
-
 Result<void> check_status(const StateStore& store, const ContainerState& st, bool ignore_paused) {
   Status s = derive_status(st, store.dir_of(st.id));
   if (s == Status::stopped) return fail("cannot exec in a stopped container");
@@ -381,7 +331,7 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   if (auto r = check_io(o, *process); !r) return std::unexpected(r.error());
 
   if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  std::optional<Foreground> fg;
+  std::optional<runtime::Foreground> fg;
   if (!o.detach) fg.emplace();
   auto started = start_process(g, o, *st, *config, *process);
   if (!started)
@@ -401,9 +351,8 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   if (started->pty_master) raw.emplace();
   fg->run(started->pidfd.get(), started->pty_master ? started->pty_master.get() : -1);
   raw.reset();
-  int code = exit_code_of(started->pid);
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
+  int code = runtime::wait_exit_code(started->pid);
+  runtime::reap_orphans();
   return code;
 }
 

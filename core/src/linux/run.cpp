@@ -5,12 +5,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <functional>
 #include <optional>
 
+#include "foreground.hpp"
 #include "keel/lifecycle.hpp"
 #include "keel/log.hpp"
 #include "launch.hpp"
@@ -23,62 +20,6 @@
 namespace keel {
 namespace runtime {
 namespace {
-
-// Single-threaded Asio loop (we are past the last clone): every catchable signal goes to the
-// init, and the init's pidfd becoming readable ends the loop. Built before `start` lets the
-// container run, so a signal that arrives in between is queued for the init instead of
-// killing the runtime.
-class Foreground {
- public:
-  explicit Foreground(int pidfd) : pidfd_(pidfd), signals_(io_) {
-    for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
-      boost::system::error_code ec;
-      signals_.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
-    }
-  }
-
-  void run(int pty_master) {
-    std::optional<PtyRelay> relay;
-    if (pty_master >= 0) relay.emplace(io_, pty_master);
-    std::function<void()> arm = [&] {
-      signals_.async_wait([&](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        if (sig == SIGWINCH && relay) {
-          relay->resize_from_stdin();  // the kernel signals the container's foreground group
-        } else {
-          (void)pidfd_signal(pidfd_, sig);
-        }
-        arm();
-      });
-    };
-    arm();
-    boost::asio::posix::stream_descriptor init(io_, ::dup(pidfd_));
-    init.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                    [&](const boost::system::error_code&) { io_.stop(); });
-    io_.run();
-    if (relay) relay->drain();
-  }
-
- private:
-  int pidfd_;
-  boost::asio::io_context io_;
-  boost::asio::signal_set signals_;
-};
-
-int exit_code_of(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
-
-// As a subreaper we inherit orphans from the container; collect them.
-void reap_orphans() {
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
-}
 
 // The init reports failures after start (exec error, startContainer hook) on the sync socket;
 // a successful execve closes it with no message.
@@ -131,7 +72,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     if (sock) notify = std::move(*sock);
   }
   std::optional<Foreground> foreground;
-  if (!o.detach) foreground.emplace(launched->pidfd.get());
+  if (!o.detach) foreground.emplace();
   if (auto r = start_created(store, launched->state); !r) {
     launched->lock.reset();
     (void)remove_after_run(store, launched->state);
@@ -149,9 +90,9 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
 
   std::optional<RawTerminal> raw;
   if (pty_master) raw.emplace();
-  foreground->run(pty_master ? pty_master.get() : -1);
+  foreground->run(launched->pidfd.get(), pty_master ? pty_master.get() : -1);
   raw.reset();
-  int code = exit_code_of(launched->pid);
+  int code = wait_exit_code(launched->pid);
   reap_orphans();
   auto init_error = init_error_after_start(launched->sync.get());
   if (!o.keep) {
