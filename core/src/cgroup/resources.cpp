@@ -68,7 +68,9 @@ void read_devices(Reader& rd, const Value& arr, Resources& out) {
     r.major = rd.number<int64_t>(d, "major", "devices").value_or(-1);
     r.minor = rd.number<int64_t>(d, "minor", "devices").value_or(-1);
     r.access = rd.string(d, "access", "devices").value_or("rwm");
-    if (r.access.find_first_not_of("rwm") != std::string::npos)
+    if (r.access.empty())  // runc refuses it too: a rule that grants or takes away nothing
+      rd.error = "devices.access cannot be empty";
+    else if (r.access.find_first_not_of("rwm") != std::string::npos)
       rd.error = "devices.access \"" + r.access + "\" may only contain r, w and m";
     rules.push_back(r);
   }

@@ -232,8 +232,10 @@ Result<void> set_v1(const CgroupSet& set, const Resources& r, const SetOptions& 
   if (r.devices || opts.at_create) {
     auto dir = require(set, "devices");
     if (!dir) return std::unexpected(dir.error());
-    auto rules = effective_device_rules(r.devices.value_or(std::vector<DeviceRule>{}));
-    for (const auto& [file, value] : v1_device_writes(rules)) {
+    auto policy =
+        compile_device_rules(effective_device_rules(r.devices.value_or(std::vector<DeviceRule>{})));
+    if (!policy) return std::unexpected(policy.error());
+    for (const auto& [file, value] : v1_device_writes(*policy)) {
       if (auto w = write_file(*dir, file, value); !w) return w;
     }
   }

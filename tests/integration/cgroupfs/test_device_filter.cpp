@@ -1,5 +1,6 @@
 // The generated eBPF device program, loaded and attached by the real kernel: on this hybrid host
-// the cgroup2 hierarchy at /sys/fs/cgroup/unified accepts BPF_CGROUP_DEVICE programs.
+// the cgroup2 hierarchy at /sys/fs/cgroup/unified accepts BPF_CGROUP_DEVICE programs, so a
+// process moved into a cgroup there is filtered by it on open(2).
 #include <doctest/doctest.h>
 
 #include "keel/cgroup/devices.hpp"
@@ -10,13 +11,21 @@ using namespace keel::cgroup;
 
 namespace {
 
-// Exit code: bit 0 = /dev/null opened, bit 1 = /dev/zero opened.
+// Exit code bits: which opens succeeded.
+enum : int { kNullRead = 1, kNullWrite = 2, kNullReadWrite = 4, kZeroRead = 8 };
+
 int probe() {
+  auto opens = [](const char* path, int flags) {
+    int fd = ::open(path, flags | O_CLOEXEC);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
+  };
   int bits = 0;
-  int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) bits |= 1, ::close(fd);
-  fd = ::open("/dev/zero", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) bits |= 2, ::close(fd);
+  if (opens("/dev/null", O_RDONLY)) bits |= kNullRead;
+  if (opens("/dev/null", O_WRONLY)) bits |= kNullWrite;
+  if (opens("/dev/null", O_RDWR)) bits |= kNullReadWrite;
+  if (opens("/dev/zero", O_RDONLY)) bits |= kZeroRead;
   return bits;
 }
 
@@ -30,25 +39,65 @@ int run_probe_in(const std::string& dir) {
   return WEXITSTATUS(status);
 }
 
+// Compiles and attaches the rules, then reports which opens the kernel let through.
+int opens_allowed_by(const std::string& dir, const std::vector<DeviceRule>& rules) {
+  auto program = device_filter_program(rules);
+  REQUIRE_MESSAGE(program, (program ? "" : program.error().message));
+  auto attached = attach_device_filter(dir, *program);
+  REQUIRE_MESSAGE(attached, (attached ? "" : attached.error().message));
+  return run_probe_in(dir);
+}
+
+bool have_unified() {
+  return fs::exists("/sys/fs/cgroup/unified/cgroup.procs");
+}
+
+const DeviceRule kDenyAll{false, 'a', -1, -1, "rwm"};
+const DeviceRule kAllowAll{true, 'a', -1, -1, "rwm"};
+
 }  // namespace
 
 TEST_CASE("the eBPF device filter is accepted by the kernel and enforced, and updates replace it") {
-  if (!fs::exists("/sys/fs/cgroup/unified/cgroup.procs")) return;
+  if (!have_unified()) return;
   TestCgroup cg;
   std::string dir = cg.dir("unified");
   REQUIRE(mkdir_p(dir, nullptr));
   // Deny all but runc's defaults: /dev/null (1:3) and /dev/zero (1:5) are both defaults,
-  // so deny /dev/zero explicitly after them.
-  auto rules = effective_device_rules({DeviceRule{false, 'a', -1, -1, "rwm"}});
-  rules.push_back(DeviceRule{false, 'c', 1, 5, "rwm"});
-  auto program = device_filter_program(rules);
-  REQUIRE(program);
-  auto attached = attach_device_filter(dir, *program);
-  REQUIRE_MESSAGE(attached, (attached ? "" : attached.error().message));
-  CHECK(run_probe_in(dir) == 1);  // /dev/null yes, /dev/zero no
+  // so deny /dev/zero's rw after them (not m: the default "c *:* m" grants that, and taking
+  // it away from one device would punch a hole in the wildcard, which runc refuses).
+  auto rules = effective_device_rules({kDenyAll});
+  rules.push_back(DeviceRule{false, 'c', 1, 5, "rw"});
+  CHECK(opens_allowed_by(dir, rules) == (kNullRead | kNullWrite | kNullReadWrite));
+  // The old program was detached, not stacked (stacked programs must all allow).
+  CHECK(opens_allowed_by(dir, {kAllowAll}) ==
+        (kNullRead | kNullWrite | kNullReadWrite | kZeroRead));
+}
 
-  auto allow_all = device_filter_program({DeviceRule{true, 'a', -1, -1, "rwm"}});
-  REQUIRE(allow_all);
-  REQUIRE(attach_device_filter(dir, *allow_all));
-  CHECK(run_probe_in(dir) == 3);  // the old program was detached, not stacked
+TEST_CASE("the kernel lets a read-write open through partial allow rules r and w of one device") {
+  if (!have_unified()) return;
+  TestCgroup cg;
+  std::string dir = cg.dir("unified");
+  REQUIRE(mkdir_p(dir, nullptr));
+  DeviceRule null_r{true, 'c', 1, 3, "r"}, null_w{true, 'c', 1, 3, "w"};
+  CHECK(opens_allowed_by(dir, {kDenyAll, null_r}) == kNullRead);
+  CHECK(opens_allowed_by(dir, {kDenyAll, null_r, null_w}) ==
+        (kNullRead | kNullWrite | kNullReadWrite));
+  // A wildcard "c 1:* r" plus "c 1:3 w" is two exceptions: no single one covers read+write.
+  DeviceRule mem_r{true, 'c', 1, -1, "r"};
+  CHECK(opens_allowed_by(dir, {kDenyAll, mem_r, null_w}) == (kNullRead | kNullWrite | kZeroRead));
+}
+
+TEST_CASE("the kernel applies an allow-all then deny list with the last rule winning") {
+  if (!have_unified()) return;
+  TestCgroup cg;
+  std::string dir = cg.dir("unified");
+  REQUIRE(mkdir_p(dir, nullptr));
+  DeviceRule deny_zero{false, 'c', 1, 5, "rwm"}, deny_null_w{false, 'c', 1, 3, "w"};
+  CHECK(opens_allowed_by(dir, {kAllowAll, deny_zero}) == (kNullRead | kNullWrite | kNullReadWrite));
+  // runc's semantics: a deny of "w" stops a write-only open but not a read-write one.
+  CHECK(opens_allowed_by(dir, {kAllowAll, deny_null_w}) ==
+        (kNullRead | kNullReadWrite | kZeroRead));
+  // A later allow gives /dev/zero back.
+  CHECK(opens_allowed_by(dir, {kAllowAll, deny_zero, DeviceRule{true, 'c', 1, 5, "r"}}) ==
+        (kNullRead | kNullWrite | kNullReadWrite | kZeroRead));
 }

@@ -122,9 +122,10 @@ TEST_CASE("v1 writers put every resources field in its v1 file") {
   CHECK(t.get("net_cls/c/net_cls.classid") == "1048577");
   CHECK(t.get("net_prio/c/net_prio.ifpriomap") == "eth0 5");
   CHECK(t.get("rdma/c/rdma.max") == "mlx5_1 hca_handle=3 hca_object=max");
-  // Files keep only the last write: the last allow rule is runc's /dev/net/tun default.
-  CHECK(t.get("devices/c/devices.allow") == "c 10:200 rwm");
-  CHECK(t.get("devices/c/devices.deny") == "a *:* rwm");
+  // Files keep only the last write: deny-all, then the exceptions sorted by major, minor
+  // (the spec's "c 1:3 rw" merged into the default "c 1:3 rwm"); /dev/pts/* comes last.
+  CHECK(t.get("devices/c/devices.allow") == "c 136:* rwm");
+  CHECK(t.get("devices/c/devices.deny") == "a");
 }
 
 TEST_CASE("v1 pids limit of 0 or below writes max") {
@@ -222,7 +223,7 @@ TEST_CASE("an absent devices list at create still denies all but runc's defaults
   opts.at_create = true;
   REQUIRE(set_v1(v1_set(t), parse("null"), opts));
   CHECK(t.get("devices/c/devices.deny") == "a");
-  CHECK(t.get("devices/c/devices.allow") == "c 10:200 rwm");
+  CHECK(t.get("devices/c/devices.allow") == "c 136:* rwm");
   // An update without devices leaves them alone.
   t.put("devices/c/devices.deny", "untouched");
   REQUIRE(set_v1(v1_set(t), parse(R"({"pids":{"limit":3}})"), {}));
@@ -234,5 +235,6 @@ TEST_CASE("bad resources JSON names the field") {
   REQUIRE_FALSE(r);
   CHECK(r.error().message.find("memory.limit") != std::string::npos);
   CHECK_FALSE(parse_resources(R"({"devices":[{"allow":true,"type":"x"}]})"));
+  CHECK_FALSE(parse_resources(R"({"devices":[{"allow":true,"access":""}]})"));
   CHECK_FALSE(parse_resources("{"));
 }

@@ -1,5 +1,6 @@
-// Device access rules: runc's default allow-list, the v1 devices.allow/deny write sequence,
-// and the v2 eBPF (BPF_CGROUP_DEVICE) program generated from the same rules.
+// Device access rules: runc's default allow-list, the device "emulator" that reduces a rule list
+// to a default verdict plus exceptions (as the v1 kernel and runc do), the v1 devices.allow/deny
+// write sequence and the v2 eBPF (BPF_CGROUP_DEVICE) program generated from the same policy.
 #pragma once
 
 #include <linux/bpf.h>
@@ -21,11 +22,25 @@ std::vector<DeviceRule> effective_device_rules(const std::vector<DeviceRule>& sp
 
 // "c 1:3 rwm", "a *:* rwm".
 std::string device_rule_text(const DeviceRule& r);
-// v1: ("devices.deny","a") first, then every rule in order to devices.allow or devices.deny.
-std::vector<std::pair<std::string, std::string>> v1_device_writes(
-    const std::vector<DeviceRule>& rules);
 
-// v2: a BPF_PROG_TYPE_CGROUP_DEVICE program, last matching rule wins (runc's devicefilter).
+// What a rule list means once applied in order, as runc's devices emulator computes it:
+// a type 'a' rule (whatever its numbers and access) resets to allow-all or deny-all; any other
+// rule adds or removes access on the exception with exactly its (type, major, minor), so
+// "c 1:3 r" then "c 1:3 w" is one exception "c 1:3 rw". Removing access that a wildcard
+// exception grants ("c 1:* rwm" then deny "c 1:3 w") is refused, as runc refuses it.
+struct DevicePolicy {
+  bool default_allow = false;          // a new rule list starts as deny-all
+  std::vector<DeviceRule> exceptions;  // allow == !default_allow, sorted, access never empty
+};
+Result<DevicePolicy> compile_device_rules(const std::vector<DeviceRule>& rules);
+
+// v1: "a" to devices.allow or devices.deny (the default), then every exception to the other file.
+std::vector<std::pair<std::string, std::string>> v1_device_writes(const DevicePolicy& policy);
+
+// v2: a BPF_PROG_TYPE_CGROUP_DEVICE program with runc's devicefilter semantics: an access request
+// matches an exception when the type and numbers match and every requested access is in it.
+Result<std::vector<bpf_insn>> device_filter_program(const DevicePolicy& policy);
+// Compiles the rules first (the errors of compile_device_rules).
 Result<std::vector<bpf_insn>> device_filter_program(const std::vector<DeviceRule>& rules);
 // Loads the program and attaches it to the cgroup dir with BPF_F_ALLOW_MULTI, then detaches
 // whatever device programs were attached before (so an update never leaves a gap).
