@@ -61,7 +61,7 @@ class StateStore {
   Result<UniqueFd> create_dir_locked(std::string_view id);
   // Locks an existing container ("container does not exist" when absent). Blocks.
   Result<UniqueFd> lock(std::string_view id);
-  Result<void> write(const ContainerState&);  // temp + fsync + rename
+  Result<void> write(const ContainerState&);  // temp + rename (atomic for readers; not synced)
   Result<ContainerState> read(std::string_view id) const;
   Result<std::vector<std::string>> ids() const;
   Result<void> remove(std::string_view id);  // removes the dir and everything in it
