@@ -10,6 +10,7 @@
 #include "console.hpp"
 #include "container_setup.hpp"
 #include "init_context.hpp"
+#include "keel/test_hooks.hpp"
 #include "kernel_settings.hpp"
 #include "sync_channel.hpp"
 
@@ -60,6 +61,7 @@ Result<void> init_sequence(InitContext& ctx) {
     if (auto r = join_session_keyring(ctx.id); !r) return r;
   }
   if (auto r = check(prepare_rootfs(ctx), "rootfs setup"); !r) return r;
+  KEEL_TEST_STEP("child-mounts-done");
 
   // prestart and createRuntime hooks run in the runtime's namespaces, by the parent.
   if (auto r = sync_send(ctx.sync_fd, SyncType::run_hooks); !r) return r;
@@ -67,6 +69,7 @@ Result<void> init_sequence(InitContext& ctx) {
   if (auto r = run_hooks_in_container(ctx, HookStage::create_container); !r) return r;
 
   if (auto r = check(enter_rootfs(ctx), "rootfs setup"); !r) return r;
+  KEEL_TEST_STEP("child-pivoted");
   if (ctx.console_socket_fd >= 0) {
     if (auto r = check(setup_console(ctx.console_socket_fd, cfg.process->console_size),
                        "setting up the console");
@@ -81,6 +84,7 @@ Result<void> init_sequence(InitContext& ctx) {
 
   // From here on the runtime may exit: don't die with it, and tell it we are ready.
   ::prctl(PR_SET_PDEATHSIG, 0);
+  KEEL_TEST_STEP("child-detached");
   if (auto r = sync_send(ctx.sync_fd, SyncType::waiting_fifo); !r) return r;
   if (auto r = wait_for_start(ctx.fifo_path_fd); !r) return r;
   ::close(ctx.fifo_path_fd);
@@ -96,6 +100,7 @@ void init_main(InitContext& ctx) {
   // the sync socket sees EOF; getppid() is no test here: it is 0 in a new pid namespace.)
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (int fd : ctx.close_at_start) ::close(fd);
+  KEEL_TEST_STEP("child-started");
   auto r = init_sequence(ctx);
   // init_sequence only returns on failure (exec replaced us otherwise). After `create` the
   // runtime is gone: then stderr (the container's) is the only place left for the reason.

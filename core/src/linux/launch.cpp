@@ -25,6 +25,7 @@
 #include "keel/log.hpp"
 #include "keel/plugins.hpp"
 #include "keel/spec/parse.hpp"
+#include "keel/test_hooks.hpp"
 #include "namespaces.hpp"
 #include "notify_socket.hpp"
 #include "process_handle.hpp"
@@ -184,6 +185,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   StateStore store(g.root);
   auto lock = store.create_dir_locked(o.id);
   if (!lock) return std::unexpected(lock.error());
+  KEEL_TEST_STEP("state-dir-locked");
   Rollback rollback;
   rollback.store = &store;
   rollback.id = o.id;
@@ -204,8 +206,10 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   out.state.use_systemd = g.systemd_cgroup;
   out.state.config_json = spec::to_json(*config);
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
+  KEEL_TEST_STEP("manager-recorded");
   auto cg = manager->create(cgroup_request(o.id, *config));
   if (!cg) return std::unexpected(cg.error());
+  KEEL_TEST_STEP("cgroup-created");
   rollback.cgroup = *manager;
   rollback.cgroup_state = cg->state;
   out.state.cgroup_manager = manager->name();
@@ -215,6 +219,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   // engine's `delete --force` still finds and destroys the cgroup.
   out.state.config_json = spec::to_json(*config);
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
+  KEEL_TEST_STEP("cgroup-recorded");
 
   // Compiled programs are cached per profile under the state root; "@" cannot appear in a
   // container id, so the cache dir never collides with (or lists as) a container.
@@ -230,6 +235,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (fifo_rc < 0) return sys_error("creating exec fifo " + fifo);
   UniqueFd fifo_path(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_path) return sys_error("opening exec fifo " + fifo);
+  KEEL_TEST_STEP("exec-fifo-made");
 
   UniqueFd console_socket;
   if (config->process->terminal && o.console_socket.empty() && own_console) {
@@ -291,12 +297,14 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   rollback.child = pid;
   rollback.pidfd = pidfd;
   child_end.reset();
+  KEEL_TEST_STEP("init-cloned");
 
   auto start_error = [](Error e) {
     return std::unexpected(e.context("unable to start container process"));
   };
   if (auto r = set_limits_from_outside(*config, pid); !r) return start_error(r.error());
   if (auto r = manager->apply(cg->state, pid); !r) return start_error(r.error());
+  KEEL_TEST_STEP("init-in-cgroup");
   if (ns->new_user) {
     if (auto r = write_id_maps(pid, *config); !r) return start_error(r.error());
   }
@@ -314,6 +322,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (auto r = sync_send(parent_end.get(), SyncType::hooks_done); !r) return start_error(r.error());
   if (auto r = wait_until_ready(parent_end.get(), *config, out.state); !r)
     return start_error(r.error());
+  KEEL_TEST_STEP("init-ready");
 
   auto start_time = process_start_time(pid);
   if (!start_time) return start_error(start_time.error());
@@ -322,6 +331,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
     if (auto r = write_pid_file(o.pid_file, pid); !r) return std::unexpected(r.error());
   }
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
+  KEEL_TEST_STEP("state-created");
   if (!o.pidfd_socket.empty()) {
     if (auto r = send_fd_to_socket(o.pidfd_socket, out.pidfd.get(), "pidfd"); !r)
       return std::unexpected(r.error().context("sending the init's pidfd"));

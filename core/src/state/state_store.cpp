@@ -12,6 +12,7 @@
 #include <string>
 
 #include "keel/state.hpp"
+#include "keel/test_hooks.hpp"
 
 namespace keel {
 namespace {
@@ -59,6 +60,7 @@ Result<UniqueFd> StateStore::create_dir_locked(std::string_view id) {
     if (errno == EEXIST) return fail("container with id exists: " + std::string(id), EEXIST);
     return sys_error("creating " + dir);
   }
+  KEEL_TEST_STEP("state-dir-made");
   auto fd = flock_file(dir + "/lock", O_CREAT | O_EXCL);
   if (!fd) ::rmdir(dir.c_str());
   return fd;
