@@ -1,14 +1,18 @@
 #include "foreground.hpp"
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cerrno>
+#include <cstring>
 #include <functional>
 #include <optional>
 
+#include "keel/log.hpp"
+#include "notify_socket.hpp"
 #include "process_handle.hpp"
 #include "pty_relay.hpp"
 
@@ -20,6 +24,36 @@ Foreground::Foreground() : signals_(io_) {
     boost::system::error_code ec;
     signals_.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
   }
+}
+
+void Foreground::relay_notify(UniqueFd sock, std::string host) {
+  notify_.emplace(
+      Notify{boost::asio::posix::stream_descriptor(io_, sock.release()), std::move(host)});
+  receive_notify();
+}
+
+void Foreground::receive_notify() {
+  notify_->sock.async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [this](const boost::system::error_code& ec) {
+        if (ec) return;
+        ssize_t n = ::recv(notify_->sock.native_handle(), notify_->buf.data(), notify_->buf.size(),
+                           MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+          log::warning(std::string("reading the notify socket: ") + std::strerror(errno));
+          return;  // stop relaying rather than spin on a broken socket
+        }
+        if (n > 0) {
+          std::string text = notify_forward_text(
+              std::string_view(notify_->buf.data(), static_cast<size_t>(n)), ::getpid());
+          // Never block the signal loop on a slow service manager: a full queue drops the line.
+          if (!text.empty()) {
+            if (auto r = send_to_notify_host(notify_->host, text, MSG_DONTWAIT); !r)
+              log::warning(r.error().message);
+          }
+        }
+        receive_notify();
+      });
 }
 
 void Foreground::run(int pidfd, int pty_master) {

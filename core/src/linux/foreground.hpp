@@ -1,11 +1,18 @@
 // The foreground loop of `run` and `exec` (after the last clone, so Boost.Asio may be used):
-// forward every catchable signal to the container process, relay its pty, wait for its exit.
+// forward every catchable signal to the container process, relay its pty and its sd_notify
+// datagrams, wait for its exit.
 #pragma once
 
 #include <sys/types.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <optional>
+#include <string>
+
+#include "keel/fd.hpp"
 
 namespace keel::runtime {
 
@@ -14,12 +21,23 @@ class Foreground {
   // Build it before the clone: a signal sent to the runtime while the process starts is then
   // queued for the process instead of killing the runtime.
   Foreground();
+  // Foreground run with NOTIFY_SOCKET: while the loop runs, every datagram arriving on `sock`
+  // (the container's bound notify socket) is passed on to `host` (notify_forward_text, with
+  // MAINPID=<our pid>: we stay the main process, as runc does).
+  void relay_notify(UniqueFd sock, std::string host);
   // Returns when the process behind `pidfd` exits; pty_master -1 when there is no terminal.
   void run(int pidfd, int pty_master);
 
  private:
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
+  struct Notify {
+    boost::asio::posix::stream_descriptor sock;
+    std::string host;
+    std::array<char, 4096> buf{};
+  };
+  std::optional<Notify> notify_;
+  void receive_notify();
 };
 
 // waitpid's status as a shell reports it: the exit code, or 128+N after signal N.

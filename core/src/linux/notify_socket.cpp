@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -64,6 +65,37 @@ Result<UniqueFd> bind_notify_socket(const std::string& container_dir) {
   return fd;
 }
 
+Result<void> send_to_notify_host(const std::string& host, std::string_view text, int flags) {
+  auto addr = unix_address(host);
+  if (!addr) return std::unexpected(addr.error());
+  UniqueFd client(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!client) return sys_error("creating notify client socket");
+  // An abstract name is as long as it is, not NUL-terminated.
+  socklen_t len = host[0] == '@' ? socklen_t(offsetof(sockaddr_un, sun_path) + host.size())
+                                 : socklen_t(sizeof *addr);
+  if (::sendto(client.get(), text.data(), text.size(), flags, reinterpret_cast<sockaddr*>(&*addr),
+               len) < 0)
+    return sys_error("sending to NOTIFY_SOCKET " + host);
+  return {};
+}
+
+std::string notify_forward_text(std::string_view datagram, pid_t main_pid) {
+  std::string out;
+  bool ready = false;
+  size_t pos = 0;
+  while (pos < datagram.size()) {
+    size_t end = datagram.find('\n', pos);
+    if (end == std::string_view::npos) end = datagram.size();
+    std::string_view line = datagram.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.empty() || line.starts_with("MAINPID=")) continue;
+    ready = ready || line.starts_with("READY=");
+    out.append(line).push_back('\n');
+  }
+  if (ready) out += "MAINPID=" + std::to_string(main_pid) + "\n";
+  return out;
+}
+
 Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pidfd) {
   char buf[4096];
   for (;;) {
@@ -80,19 +112,9 @@ Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pid
       while (pos <= got.size()) {
         size_t end = got.find('\n', pos);
         std::string_view line = got.substr(pos, end == std::string_view::npos ? end : end - pos);
-        if (line.starts_with("READY=")) {
-          std::string out = std::string(line) + "\nMAINPID=" + std::to_string(pid1) + "\n";
-          auto addr = unix_address(host);
-          if (!addr) return std::unexpected(addr.error());
-          UniqueFd client(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-          if (!client) return sys_error("creating notify client socket");
-          socklen_t len = host[0] == '@' ? socklen_t(offsetof(sockaddr_un, sun_path) + host.size())
-                                         : socklen_t(sizeof *addr);
-          if (::sendto(client.get(), out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&*addr),
-                       len) < 0)
-            return sys_error("sending to NOTIFY_SOCKET " + host);
-          return {};
-        }
+        if (line.starts_with("READY="))
+          return send_to_notify_host(
+              host, std::string(line) + "\nMAINPID=" + std::to_string(pid1) + "\n", 0);
         if (end == std::string_view::npos) break;
         pos = end + 1;
       }

@@ -1,5 +1,6 @@
-// run: create + start in one process; in the foreground, forward signals to the init, wait for
-// it and return its exit code, then delete the container unless --keep.
+// run: create + start in one process; in the foreground, forward signals to the init (and its
+// sd_notify datagrams to NOTIFY_SOCKET), wait for it and return its exit code, then delete the
+// container unless --keep.
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -64,15 +65,19 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     pty_master = std::move(*master);
   }
   StateStore store(g.root);
-  // sd_notify (detached only): bound before the init runs, relayed after start.
-  auto notify_host = o.detach ? notify_socket_host() : std::nullopt;
+  // sd_notify: bound before the init runs so an early READY=1 is kept; relayed after start
+  // (detached: READY= and the init's pid, then exit; foreground: every datagram while we wait).
+  auto notify_host = notify_socket_host();
   UniqueFd notify;
   if (notify_host) {
     auto sock = bind_notify_socket(store.dir_of(o.id));
     if (sock) notify = std::move(*sock);
   }
   std::optional<Foreground> foreground;
-  if (!o.detach) foreground.emplace();
+  if (!o.detach) {
+    foreground.emplace();
+    if (notify) foreground->relay_notify(std::move(notify), *notify_host);
+  }
   if (auto r = start_created(store, launched->state); !r) {
     launched->lock.reset();
     (void)remove_after_run(store, launched->state);
