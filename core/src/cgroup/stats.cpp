@@ -99,6 +99,48 @@ void cpu_v2(Writer& w, const std::string& dir) {
   w.EndObject();
 }
 
+// "0-3,8" -> 0 1 2 3 8, as runc's getCpusetStat expands cpuset.cpus and cpuset.mems (numbers
+// are uint16 there: a larger one means the file is not a cpu list and yields nothing).
+std::vector<uint64_t> cpu_list(const std::string& dir, const std::string& file) {
+  std::vector<uint64_t> out;
+  if (dir.empty()) return out;
+  auto text = read_file(join(dir, file));
+  if (!text) return out;
+  std::istringstream in(*text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    unsigned long lo = 0, hi = 0;
+    int n = std::sscanf(part.c_str(), "%lu-%lu", &lo, &hi);
+    if (n == 1) hi = lo;
+    if (n < 1) continue;
+    if (hi < lo || hi > UINT16_MAX) return {};
+    for (unsigned long v = lo; v <= hi; ++v) out.push_back(v);
+  }
+  return out;
+}
+
+// runc's CPUSetStats: the lists (omitted when empty) and every flag, zero or not.
+void cpuset(Writer& w, const std::string& dir, bool v2) {
+  if (v2) {  // cgroup2 has no flags; runc prints them as zero. We add the effective lists.
+    array(w, "cpus", cpu_list(dir, "cpuset.cpus.effective"));
+    array(w, "mems", cpu_list(dir, "cpuset.mems.effective"));
+  } else {
+    array(w, "cpus", cpu_list(dir, "cpuset.cpus"));
+  }
+  always(w, "cpu_exclusive", v2 ? 0 : num(dir, "cpuset.cpu_exclusive"));
+  if (!v2) array(w, "mems", cpu_list(dir, "cpuset.mems"));
+  for (const char* flag : {"mem_hardwall", "mem_exclusive", "memory_migrate", "memory_spread_page",
+                           "memory_spread_slab", "memory_pressure", "sched_load_balance"})
+    always(w, flag, v2 ? 0 : num(dir, std::string("cpuset.") + flag));
+  int64_t level = 0;
+  if (!v2 && !dir.empty()) {
+    auto text = read_file(join(dir, "cpuset.sched_relax_domain_level"));
+    if (text) level = std::strtoll(text->c_str(), nullptr, 10);
+  }
+  w.Key("sched_relax_domain_level");
+  w.Int64(level);
+}
+
 struct MemEntry {
   uint64_t limit = 0, usage = 0, max = 0, failcnt = 0;
 };
@@ -302,6 +344,8 @@ Result<std::string> stats_json(const CgroupSet& set) {
     else
       cpu_v1(w, set.dir_for("cpuacct"), set.dir_for("cpu"));
   });
+  if (std::string dir = set.dir_for("cpuset"); !dir.empty())
+    section(w, "cpuset", [&] { cpuset(w, dir, set.in_unified("cpuset")); });
   section(w, "memory", [&] {
     if (v2)
       memory_v2(w, set.dir_for("memory"));

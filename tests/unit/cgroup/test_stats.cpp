@@ -103,3 +103,67 @@ TEST_CASE("stats of controllers the host lacks are empty objects, not errors") {
   CHECK(d["memory"].IsObject());
   CHECK(d["hugetlb"].ObjectEmpty());
 }
+
+TEST_CASE("v1 cpuset stats expand the cpu and mem lists and carry every flag runc reports") {
+  TempTree t;
+  t.put("cpuset/c/cpuset.cpus", "0-2,5\n");
+  t.put("cpuset/c/cpuset.mems", "0\n");
+  t.put("cpuset/c/cpuset.cpu_exclusive", "1\n");
+  t.put("cpuset/c/cpuset.mem_hardwall", "0\n");
+  t.put("cpuset/c/cpuset.mem_exclusive", "1\n");
+  t.put("cpuset/c/cpuset.memory_migrate", "0\n");
+  t.put("cpuset/c/cpuset.memory_spread_page", "1\n");
+  t.put("cpuset/c/cpuset.memory_spread_slab", "0\n");
+  t.put("cpuset/c/cpuset.memory_pressure", "7\n");
+  t.put("cpuset/c/cpuset.sched_load_balance", "1\n");
+  t.put("cpuset/c/cpuset.sched_relax_domain_level", "-1\n");
+  CgroupSet s;
+  s.dirs["cpuset"] = t.path("cpuset/c");
+  auto d = stats(s);
+  REQUIRE(d.HasMember("cpuset"));
+  auto& c = d["cpuset"];
+  REQUIRE(c["cpus"].Size() == 4);
+  CHECK(c["cpus"][2].GetUint64() == 2);
+  CHECK(c["cpus"][3].GetUint64() == 5);
+  REQUIRE(c["mems"].Size() == 1);
+  CHECK(c["mems"][0].GetUint64() == 0);
+  CHECK(c["cpu_exclusive"].GetUint64() == 1);
+  CHECK(c["mem_hardwall"].GetUint64() == 0);
+  CHECK(c["mem_exclusive"].GetUint64() == 1);
+  CHECK(c["memory_migrate"].GetUint64() == 0);
+  CHECK(c["memory_spread_page"].GetUint64() == 1);
+  CHECK(c["memory_spread_slab"].GetUint64() == 0);
+  CHECK(c["memory_pressure"].GetUint64() == 7);
+  CHECK(c["sched_load_balance"].GetUint64() == 1);
+  CHECK(c["sched_relax_domain_level"].GetInt64() == -1);
+  // runc's key order: cpu, cpuset, memory.
+  auto it = d.MemberBegin();
+  CHECK(std::string((it++)->name.GetString()) == "cpu");
+  CHECK(std::string(it->name.GetString()) == "cpuset");
+}
+
+TEST_CASE("an empty cpuset list is left out like runc's omitempty, the flags stay") {
+  TempTree t;
+  t.put("cpuset/c/cpuset.cpus", "\n");
+  t.put("cpuset/c/cpuset.mems", "\n");
+  CgroupSet s;
+  s.dirs["cpuset"] = t.path("cpuset/c");
+  auto d = stats(s);
+  CHECK_FALSE(d["cpuset"].HasMember("cpus"));
+  CHECK_FALSE(d["cpuset"].HasMember("mems"));
+  CHECK(d["cpuset"]["cpu_exclusive"].GetUint64() == 0);
+  CHECK(d["cpuset"]["sched_relax_domain_level"].GetInt64() == 0);
+}
+
+TEST_CASE("v2 cpuset stats list the effective cpus and mems, the v1-only flags as zero") {
+  TempTree t;
+  t.put("c/cpuset.cpus.effective", "0-1\n");
+  t.put("c/cpuset.mems.effective", "0\n");
+  CgroupSet s;
+  s.mode = Mode::v2;
+  s.dirs["unified"] = t.path("c");
+  auto d = stats(s);
+  CHECK(d["cpuset"]["cpus"].Size() == 2);
+  CHECK(d["cpuset"]["mems"].Size() == 1);
+  CHECK(d["cpuset"]["sched_load_balance"].GetUint64() == 0);
+}
