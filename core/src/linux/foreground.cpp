@@ -33,27 +33,28 @@ void Foreground::relay_notify(UniqueFd sock, std::string host) {
 }
 
 void Foreground::receive_notify() {
-  notify_->sock.async_wait(
-      boost::asio::posix::stream_descriptor::wait_read,
-      [this](const boost::system::error_code& ec) {
-        if (ec) return;
-        ssize_t n = ::recv(notify_->sock.native_handle(), notify_->buf.data(), notify_->buf.size(),
-                           MSG_DONTWAIT);
-        if (n < 0 && errno != EAGAIN && errno != EINTR) {
-          log::warning(std::string("reading the notify socket: ") + std::strerror(errno));
-          return;  // stop relaying rather than spin on a broken socket
-        }
-        if (n > 0) {
-          std::string text = notify_forward_text(
-              std::string_view(notify_->buf.data(), static_cast<size_t>(n)), ::getpid());
-          // Never block the signal loop on a slow service manager: a full queue drops the line.
-          if (!text.empty()) {
-            if (auto r = send_to_notify_host(notify_->host, text, MSG_DONTWAIT); !r)
-              log::warning(r.error().message);
-          }
-        }
-        receive_notify();
-      });
+  notify_->sock.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [this](const boost::system::error_code& ec) {
+                             if (!ec && forward_notify() != NotifyRead::broken) receive_notify();
+                           });
+}
+
+Foreground::NotifyRead Foreground::forward_notify() {
+  ssize_t n =
+      ::recv(notify_->sock.native_handle(), notify_->buf.data(), notify_->buf.size(), MSG_DONTWAIT);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EINTR) return NotifyRead::empty;
+    log::warning(std::string("reading the notify socket: ") + std::strerror(errno));
+    return NotifyRead::broken;  // stop relaying rather than spin on a broken socket
+  }
+  std::string text = notify_forward_text(
+      std::string_view(notify_->buf.data(), static_cast<size_t>(n)), ::getpid());
+  // Never block the signal loop on a slow service manager: a full queue drops the datagram.
+  if (!text.empty()) {
+    if (auto r = send_to_notify_host(notify_->host, text, MSG_DONTWAIT); !r)
+      log::warning(r.error().message);
+  }
+  return NotifyRead::forwarded;
 }
 
 void Foreground::run(int pidfd, int pty_master) {
@@ -75,6 +76,9 @@ void Foreground::run(int pidfd, int pty_master) {
                      [&](const boost::system::error_code&) { io_.stop(); });
   io_.run();
   if (relay) relay->drain();
+  // Datagrams sent just before the process exited may not have been read yet.
+  while (notify_ && forward_notify() == NotifyRead::forwarded) {
+  }
 }
 
 int wait_exit_code(pid_t pid) {

@@ -37,7 +37,9 @@ class Foreground {
     std::array<char, 4096> buf{};
   };
   std::optional<Notify> notify_;
+  enum class NotifyRead { forwarded, empty, broken };
   void receive_notify();
+  NotifyRead forward_notify();  // one datagram, without blocking
 };
 
 // waitpid's status as a shell reports it: the exit code, or 128+N after signal N.
