@@ -42,6 +42,16 @@ Result<UniqueFd> receive_pty_master(int sock) {
   return UniqueFd(fd);
 }
 
+std::optional<winsize> stdin_window_size() {
+  winsize ws;
+  if (!::isatty(0) || ::ioctl(0, TIOCGWINSZ, &ws) < 0) return std::nullopt;
+  return ws;
+}
+
+void copy_stdin_window_size(int pty_master) {
+  if (auto ws = stdin_window_size()) ::ioctl(pty_master, TIOCSWINSZ, &*ws);
+}
+
 RawTerminal::RawTerminal() {
   termios t;
   if (!::isatty(0) || ::tcgetattr(0, &t) < 0) return;
@@ -98,8 +108,7 @@ PtyRelay::~PtyRelay() {
 }
 
 void PtyRelay::resize_from_stdin() const {
-  winsize ws;
-  if (::ioctl(0, TIOCGWINSZ, &ws) == 0) ::ioctl(master_, TIOCSWINSZ, &ws);
+  copy_stdin_window_size(master_);
 }
 
 void PtyRelay::drain() const {

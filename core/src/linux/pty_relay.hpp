@@ -3,6 +3,7 @@
 // terminal in raw mode while the container runs and window size changes passed on.
 #pragma once
 
+#include <sys/ioctl.h>
 #include <termios.h>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,13 @@ namespace keel::runtime {
 
 // Reads the master the init sent on our end of the console socket pair.
 Result<UniqueFd> receive_pty_master(int sock);
+
+// fd 0's window size when it is a terminal. A relayed pty must have it before the process first
+// looks (runc resizes only once the process runs, which races e.g. a shell's first `stty size`):
+// run sets it on the master while the init waits for start, exec puts it in consoleSize.
+std::optional<winsize> stdin_window_size();
+// Gives `pty_master` fd 0's window size; nothing when fd 0 is no terminal.
+void copy_stdin_window_size(int pty_master);
 
 // Puts fd 0 in raw mode when it is a terminal; restores it on destruction.
 class RawTerminal {

@@ -63,6 +63,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     auto master = receive_pty_master(console_ours.get());
     if (!master) return std::unexpected(master.error());
     pty_master = std::move(*master);
+    copy_stdin_window_size(pty_master.get());  // before start: the init sees it from its first look
   }
   StateStore store(g.root);
   // sd_notify: bound before the init runs so an early READY=1 is kept; relayed after start
