@@ -329,6 +329,12 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   auto process = build_process(o, *config);
   if (!process) return std::unexpected(process.error());
   if (auto r = check_io(o, *process); !r) return std::unexpected(r.error());
+  // A pty we relay starts at our terminal's size, so the process never sees another one
+  // (runc resizes once the process runs, racing e.g. a shell's first `stty size`).
+  if (process->terminal && o.console_socket.empty() && !o.detach) {
+    if (auto ws = runtime::stdin_window_size())
+      process->console_size = spec::ConsoleSize{ws->ws_row, ws->ws_col};
+  }
 
   if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   std::optional<runtime::Foreground> fg;
