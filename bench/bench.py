@@ -11,6 +11,8 @@ Usage (as root, inside bench/v1-cgroups-ns.sh; bench/run.sh does all of it):
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 CGROUP_PARENT = "keel-bench"
+# crun has no `events` command: those rows compare keel with runc only.
+NO_CRUN = {"events"}
 
 
 MEASURE = os.environ.get("KEEL_BENCH_MEASURE", "measure")
@@ -157,6 +159,20 @@ def bench_defs(b, docker_seccomp):
     defs["exec"] = (running, lambda rt, cid: spawn(rt.cmd("exec", cid, "/bin/true")), stop)
     defs["state"] = (running, lambda rt, cid: spawn(rt.cmd("state", cid)), stop)
 
+    # Commands on a running container. update alternates two memory limits so every call is a
+    # change; pause and resume are measured separately on the same container.
+    def update_memory(rt, cid):
+        update_memory.n += 1
+        limit = str((64 if update_memory.n % 2 else 96) << 20)  # crun takes bytes only
+        return spawn(rt.cmd("update", "--memory", limit, cid))
+    update_memory.n = 0
+    defs["update"] = (running, update_memory, stop)
+
+    def pause_resume(rt, cid):
+        return {"pause": spawn(rt.cmd("pause", cid)), "resume": spawn(rt.cmd("resume", cid))}
+    defs["pause"] = (running, pause_resume, stop)
+    defs["events"] = (running, lambda rt, cid: spawn(rt.cmd("events", "--stats", cid)), stop)
+
     def many_created(n):
         def setup(rt):
             ids = []
@@ -229,6 +245,8 @@ def main():
             heavy = "x100" in name or name.startswith("list (100")
             rounds = a.heavy_rounds if heavy else a.rounds
             targets = runtimes[:1] if name == "floor" else runtimes
+            if name in NO_CRUN:
+                targets = [rt for rt in targets if rt.name != "crun"]
             ctx = {rt.name: setup(rt) for rt in targets}
             samples = {}  # benchmark row -> runtime -> samples
             for r in range(rounds + 1):  # round 0 is the warm-up
