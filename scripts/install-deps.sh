@@ -9,8 +9,9 @@ packages=(
   busybox-static iproute2 procps util-linux
 )
 if [ "${1:-}" = "--test" ]; then
-  # Reference peers and tools the tests compare against or drive.
-  packages+=(runc tmux)
+  # Reference peers and tools the tests compare against or drive; clang-14 and its libFuzzer
+  # runtime build the fuzzers (tests/fuzz, the main build stays g++).
+  packages+=(runc tmux clang-14 libclang-rt-14-dev)
 fi
 
 missing=()
