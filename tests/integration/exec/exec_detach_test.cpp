@@ -181,18 +181,46 @@ TEST_CASE("exec --preserve-fds passes fd 3 of the caller into the process") {
   CHECK(read_file(path) == "via-fd-3\n");
 }
 
+// v1: `pids:sub` moves it in the pids hierarchy only. v2 has one hierarchy, and runc takes a
+// plain path there.
 TEST_CASE("exec --cgroup puts the process in a sub-cgroup of the container's") {
   Bundle b;
   start_sleeper(b);
-  std::string sub = "/sys/fs/cgroup/pids" + b.cgroup_path() + "/sub";
+  bool v2 = cgroup_v2_host();
+  std::string sub = cgroup_dir("pids", b.cgroup_path()) + "/sub";
   REQUIRE(::mkdir(sub.c_str(), 0755) == 0);
   std::string pid_file = b.dir() + "/exec.pid";
-  auto r =
-      exec_in(b, {"--cgroup", "pids:sub", "--detach", "--pid-file", pid_file}, {"sleep", "300"});
+  auto r = exec_in(b, {"--cgroup", v2 ? "sub" : "pids:sub", "--detach", "--pid-file", pid_file},
+                   {"sleep", "300"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   std::string cgroup = read_file("/proc/" + trim(read_file(pid_file)) + "/cgroup");
-  CHECK(cgroup.find("pids:" + b.cgroup_path() + "/sub\n") != std::string::npos);
-  CHECK(cgroup.find("memory:" + b.cgroup_path() + "\n") != std::string::npos);
+  if (v2) {
+    CHECK(cgroup == "0::" + b.cgroup_path() + "/sub\n");
+  } else {
+    CHECK(cgroup.find("pids:" + b.cgroup_path() + "/sub\n") != std::string::npos);
+    CHECK(cgroup.find("memory:" + b.cgroup_path() + "\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("an exec'd process lands in the container's cgroup (0::<cgroupsPath> on v2)") {
+  Bundle b;
+  start_sleeper(b);
+  std::string pid_file = b.dir() + "/exec.pid";
+  auto r = exec_in(b, {"--detach", "--pid-file", pid_file}, {"sleep", "300"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  std::string pid = trim(read_file(pid_file));
+  std::string cgroup = read_file("/proc/" + pid + "/cgroup");
+  if (cgroup_v2_host()) {
+    CHECK(cgroup == "0::" + b.cgroup_path() + "\n");
+  } else {
+    for (const char* c : {"pids", "memory", "devices", "freezer"})
+      CHECK_MESSAGE(cgroup.find(std::string(c) + ":" + b.cgroup_path() + "\n") != std::string::npos,
+                    cgroup);
+  }
+  // The cgroup lists it, next to the init.
+  std::string procs = read_file(cgroup_dir("pids", b.cgroup_path()) + "/cgroup.procs");
+  CHECK(procs.find(pid + "\n") != std::string::npos);
+  CHECK(procs.find(std::to_string(b.pid()) + "\n") != std::string::npos);
 }
 
 TEST_CASE("exec --pidfd-socket sends a pidfd of the exec'd process") {

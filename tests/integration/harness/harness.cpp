@@ -433,4 +433,20 @@ void remove_keel_test_cgroups(const std::string& id) {
   }
 }
 
+bool cgroup_v2_host() {
+  struct statfs root {};
+  return ::statfs("/sys/fs/cgroup", &root) == 0 &&
+         static_cast<unsigned long>(root.f_type) == CGROUP2_SUPER_MAGIC;
+}
+
+std::string cgroup_dir(const std::string& controller, const std::string& cgroup_path) {
+  if (cgroup_v2_host()) return "/sys/fs/cgroup" + cgroup_path;
+  return "/sys/fs/cgroup/" + controller + cgroup_path;
+}
+
+bool slow_host() {
+  const char* v = std::getenv("KEEL_TEST_SLOW_HOST");
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+
 }  // namespace keel::test

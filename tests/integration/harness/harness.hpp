@@ -124,4 +124,15 @@ void write_file(const std::string& path, const std::string& text, int mode = 064
 // Removes a cgroup dir and everything below it (children first), in every hierarchy.
 void remove_keel_test_cgroups(const std::string& id);
 
+// ---- host layout -----------------------------------------------------------------------------
+// True when /sys/fs/cgroup is itself a cgroup2 mount (pure v2, as in the VM guest); false on
+// v1 and hybrid hosts (this development machine).
+bool cgroup_v2_host();
+// The directory of `cgroup_path` (e.g. "/keel-test/<id>") for `controller`:
+// /sys/fs/cgroup<cgroup_path> on pure v2, /sys/fs/cgroup/<controller><cgroup_path> otherwise.
+std::string cgroup_dir(const std::string& controller, const std::string& cgroup_path);
+// True when KEEL_TEST_SLOW_HOST is set and not "0" (the VM guest sets it: commands run about
+// ten times slower there), for tests that cut repetition counts, never coverage.
+bool slow_host();
+
 }  // namespace keel::test

@@ -16,9 +16,10 @@ namespace {
 void start_with_child(Bundle& b) {
   b.set_command("sleep 30 & wait");
   start_running(b);
+  std::string procs = cgroup_dir("pids", b.cgroup_path()) + "/cgroup.procs";
   REQUIRE(eventually([&] {
-    return read_file("/sys/fs/cgroup/pids" + b.cgroup_path() + "/cgroup.procs").find('\n') !=
-           read_file("/sys/fs/cgroup/pids" + b.cgroup_path() + "/cgroup.procs").rfind('\n');
+    std::string text = read_file(procs);
+    return text.find('\n') != text.rfind('\n');
   }));
 }
 

@@ -10,18 +10,43 @@ namespace {
 
 const std::string kSleeper = "while true; do sleep 0.2; done";
 
+// The cpu share keel wrote: cpu.shares on v1; on v2 cpu.weight, runc's conversion of the shares
+// (1 + (shares - 2) * 9999 / 262142: 512 -> 20, 256 -> 10).
+std::string cpu_share(const Bundle& b) {
+  return cgroup_value(b, "cpu", cgroup_v2_host() ? "cpu.weight" : "cpu.shares");
+}
+
+// The CFS quota and period as "QUOTA PERIOD": v2's cpu.max, or v1's two files.
+std::string cpu_quota_period(const Bundle& b) {
+  if (cgroup_v2_host()) return cgroup_value(b, "cpu", "cpu.max");
+  return cgroup_value(b, "cpu", "cpu.cfs_quota_us") + " " +
+         cgroup_value(b, "cpu", "cpu.cfs_period_us");
+}
+
 }  // namespace
 
-TEST_CASE("update --memory 64m: memory.limit_in_bytes reads 67108864") {
+TEST_CASE("update --memory 64m: memory.max / memory.limit_in_bytes reads 67108864") {
   Bundle b("upd");
   b.set_command(kSleeper);
   start_running(b);
   auto u = b.keel({"update", "--memory", "64m", b.id()});
   CHECK_MESSAGE(u.exit_code == 0, u.err);
-  CHECK(cgroup_value(b, "memory", "memory.limit_in_bytes") == "67108864");
+  CHECK(memory_limit(b) == "67108864");
   auto g = b.keel({"update", "--memory", "1G", b.id()});
   CHECK_MESSAGE(g.exit_code == 0, g.err);
-  CHECK(cgroup_value(b, "memory", "memory.limit_in_bytes") == "1073741824");
+  CHECK(memory_limit(b) == "1073741824");
+}
+
+TEST_CASE("update --memory --cpu-quota --cpu-period --pids-limit in one call: every file") {
+  Bundle b("upd");
+  b.set_command(kSleeper);
+  start_running(b);
+  auto u = b.keel({"update", "--memory", "32m", "--cpu-quota", "30000", "--cpu-period", "50000",
+                   "--pids-limit", "12", b.id()});
+  REQUIRE_MESSAGE(u.exit_code == 0, u.err);
+  CHECK(memory_limit(b) == "33554432");
+  CHECK(cpu_quota_period(b) == "30000 50000");
+  CHECK(cgroup_value(b, "pids", "pids.max") == "12");
 }
 
 TEST_CASE("update --pids-limit stops a fork loop inside the container") {
@@ -61,10 +86,9 @@ TEST_CASE("update --resources - reads Docker's LinuxResources JSON from stdin") 
       R"("mems":""},"pids":{"limit":0},"blockIO":{"weight":0}})";
   auto u = b.keel({"update", "--resources", "-", b.id()}, in);
   CHECK_MESSAGE(u.exit_code == 0, u.err);
-  CHECK(cgroup_value(b, "memory", "memory.limit_in_bytes") == "50331648");
-  CHECK(cgroup_value(b, "cpu", "cpu.shares") == "512");
-  CHECK(cgroup_value(b, "cpu", "cpu.cfs_quota_us") == "20000");
-  CHECK(cgroup_value(b, "cpu", "cpu.cfs_period_us") == "100000");
+  CHECK(memory_limit(b) == "50331648");
+  CHECK(cpu_share(b) == (cgroup_v2_host() ? "20" : "512"));
+  CHECK(cpu_quota_period(b) == "20000 100000");
   CHECK(cgroup_value(b, "pids", "pids.max") == "max");
 }
 
@@ -76,7 +100,7 @@ TEST_CASE("update --resources=FILE as Podman passes it") {
   write_file(file, R"({"memory":{"limit":41943040},"pids":{"limit":30}})");
   auto u = b.keel({"update", "--resources=" + file, b.id()});
   CHECK_MESSAGE(u.exit_code == 0, u.err);
-  CHECK(cgroup_value(b, "memory", "memory.limit_in_bytes") == "41943040");
+  CHECK(memory_limit(b) == "41943040");
   CHECK(cgroup_value(b, "pids", "pids.max") == "30");
 }
 
@@ -86,11 +110,13 @@ TEST_CASE("a second update keeps the first update's other values") {
   start_running(b);
   REQUIRE(b.keel({"update", "--memory", "64m", "--pids-limit", "40", b.id()}).exit_code == 0);
   // Someone changes the file behind keel's back; the next update writes the stored set again.
-  write_file("/sys/fs/cgroup/memory" + b.cgroup_path() + "/memory.limit_in_bytes", "104857600");
+  write_file(cgroup_dir("memory", b.cgroup_path()) +
+                 (cgroup_v2_host() ? "/memory.max" : "/memory.limit_in_bytes"),
+             "104857600");
   auto u = b.keel({"update", "--cpu-share", "256", b.id()});
   CHECK_MESSAGE(u.exit_code == 0, u.err);
-  CHECK(cgroup_value(b, "cpu", "cpu.shares") == "256");
-  CHECK(cgroup_value(b, "memory", "memory.limit_in_bytes") == "67108864");
+  CHECK(cpu_share(b) == (cgroup_v2_host() ? "10" : "256"));
+  CHECK(memory_limit(b) == "67108864");
   CHECK(cgroup_value(b, "pids", "pids.max") == "40");
   std::string state = read_file(b.state_root() + "/" + b.id() + "/state.json");
   CHECK(contains(state, "67108864"));
