@@ -1,9 +1,11 @@
 // events --stats: the cgroup manager's runc-shaped "data" plus the container's network counters.
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <sstream>
 
 #include "json_util.hpp"
+#include "keel/cgroup/intel_rdt.hpp"
 #include "keel/manage.hpp"
 #include "managed.hpp"
 #include "proc_read.hpp"
@@ -19,6 +21,32 @@ void ensure_object(rapidjson::Document& doc, const char* key) {
   if (!doc.HasMember(key))
     doc.AddMember(Value(key, doc.GetAllocator()), Value(rapidjson::kObjectType),
                   doc.GetAllocator());
+}
+
+// runc reads resctrl only for a container whose config has linux.intelRdt; its group is the
+// closID, else the container id. Anything else keeps runc's empty "intel_rdt":{}.
+std::optional<std::string> intel_rdt_group(const ContainerState& st) {
+  if (st.config_json.find("\"intelRdt\"") == std::string::npos) return std::nullopt;
+  rapidjson::Document config;
+  config.Parse(st.config_json.c_str());
+  if (config.HasParseError() || !config.IsObject() || !config.HasMember("linux") ||
+      !config["linux"].IsObject() || !config["linux"].HasMember("intelRdt"))
+    return std::nullopt;
+  const Value& rdt = config["linux"]["intelRdt"];
+  if (rdt.IsObject() && rdt.HasMember("closID") && rdt["closID"].IsString() &&
+      rdt["closID"].GetStringLength() > 0)
+    return std::string(rdt["closID"].GetString());
+  return st.id;
+}
+
+void fill_intel_rdt(rapidjson::Document& doc, const ContainerState& st) {
+  auto group = intel_rdt_group(st);
+  if (!group || !cgroup::resctrl_mounted()) return;
+  rapidjson::Document rdt;
+  rdt.Parse(cgroup::intel_rdt_stats_json(cgroup::kResctrlRoot, *group).c_str());
+  if (rdt.HasParseError()) return;
+  doc.RemoveMember("intel_rdt");
+  doc.AddMember("intel_rdt", Value(rdt, doc.GetAllocator()), doc.GetAllocator());
 }
 
 }  // namespace
@@ -59,6 +87,7 @@ Result<std::string> stats_line(const CgroupManager& manager, const ContainerStat
   if (!doc.IsObject()) return fail("reading stats from " + manager.name() + ": not an object");
   ensure_object(doc, "cpuset");
   ensure_object(doc, "intel_rdt");
+  fill_intel_rdt(doc, st);
   auto net = read_text("/proc/" + std::to_string(st.init_pid) + "/net/dev");
   rapidjson::Document ifaces;
   ifaces.Parse(network_interfaces_json(net.value_or("")).c_str());
