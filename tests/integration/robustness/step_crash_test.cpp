@@ -14,22 +14,28 @@ using namespace keel::test::robustness;
 namespace {
 
 // In the order create reaches them. "child-*" steps pause the container's init (keel's code
-// still, before execve), the others the runtime process.
-constexpr const char* kSteps[] = {
-    "state-dir-made",     // state dir mkdir'ed, no lock file yet
-    "state-dir-locked",   // lock file made and held
-    "manager-recorded",   // state.json names the cgroup manager, no cgroup yet
-    "cgroup-created",     // cgroup exists, its state not yet recorded
-    "cgroup-recorded",    // state.json has the cgroup state
-    "exec-fifo-made",     // exec.fifo in the state dir
-    "init-cloned",        // init exists (PDEATHSIG armed), not yet in the cgroup
-    "child-started",      // in the init: first instruction after the clone
-    "init-in-cgroup",     // init moved into the cgroup
-    "child-mounts-done",  // in the init: rootfs mounts made, before pivot_root
-    "child-pivoted",      // in the init: after pivot_root
-    "child-detached",     // in the init: PDEATHSIG cleared, it no longer dies with keel
-    "init-ready",         // init blocked on exec.fifo, state.json without the pid yet
-    "state-created",      // final state.json written, create about to exit 0
+// still, before execve), the others the runtime process. `cgroup`: the kill leaves the cgroup
+// behind; `init`: the init outlives the killed runtime (PDEATHSIG no longer armed).
+struct Step {
+  const char* name;
+  bool cgroup;
+  bool init;
+};
+constexpr Step kSteps[] = {
+    {"state-dir-made", false, false},    // state dir mkdir'ed, no lock file yet
+    {"state-dir-locked", false, false},  // lock file made and held
+    {"manager-recorded", false, false},  // state.json names the cgroup manager, no cgroup yet
+    {"cgroup-created", true, false},     // cgroup exists, its state not yet recorded
+    {"cgroup-recorded", true, false},    // state.json has the cgroup state
+    {"exec-fifo-made", true, false},     // exec.fifo in the state dir
+    {"init-cloned", true, false},        // init exists (PDEATHSIG armed), not yet in the cgroup
+    {"child-started", true, false},      // in the init: first instruction after the clone
+    {"init-in-cgroup", true, false},     // init moved into the cgroup
+    {"child-mounts-done", true, false},  // in the init: rootfs mounts made, before pivot_root
+    {"child-pivoted", true, false},      // in the init: after pivot_root
+    {"child-detached", true, true},      // in the init: PDEATHSIG cleared
+    {"init-ready", true, true},          // init blocked on exec.fifo, no pid in state.json yet
+    {"state-created", true, true},       // final state.json written, create about to exit 0
 };
 
 }  // namespace
@@ -39,7 +45,7 @@ TEST_CASE(
     "create SIGKILLed exactly at each step, then list and delete --force recover: no state dir, "
     "cgroup, mount or process left") {
   for (int round = 1; round <= rounds(); ++round) {
-    for (const char* step : kSteps) {
+    for (const auto& [step, cgroup_left, init_left] : kSteps) {
       CAPTURE(round);
       CAPTURE(step);
       Bundle b("step");
@@ -51,6 +57,10 @@ TEST_CASE(
       int status = kill_and_reap(bg);
       REQUIRE_MESSAGE(paused, read_file(bg.err_path));
       CHECK(WIFSIGNALED(status));  // killed at the step, not finished or failed on its own
+      // What the kill left is there (so the checks after the recovery can fail).
+      CHECK(path_exists(b.state_root() + "/" + b.id()));
+      CHECK(keel_test_cgroups(b.id()).empty() == !cgroup_left);
+      if (init_left) CHECK_FALSE(processes_mentioning(b.id()).empty());
 
       auto before = b.keel({"list", "-q"});
       CHECK_MESSAGE(before.exit_code == 0, before.err);
