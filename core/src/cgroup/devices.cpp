@@ -2,6 +2,9 @@
 #include "keel/cgroup/devices.hpp"
 
 #include <cstdint>
+#include <map>
+#include <sstream>
+#include <tuple>
 
 namespace keel::cgroup {
 
@@ -42,6 +45,80 @@ std::vector<std::pair<std::string, std::string>> v1_device_writes(const DevicePo
   const char* to_except = policy.default_allow ? "devices.deny" : "devices.allow";
   std::vector<std::pair<std::string, std::string>> out{{to_default, "a"}};
   for (const DeviceRule& r : policy.exceptions) out.emplace_back(to_except, device_rule_text(r));
+  return out;
+}
+
+namespace {
+
+// "c 1:3 rwm" -> rule; false for anything else (including the "a" line, handled by the caller).
+bool parse_list_line(const std::string& line, DeviceRule& r) {
+  std::istringstream in(line);
+  std::string type, numbers, access;
+  if (!(in >> type >> numbers >> access) || type.size() != 1) return false;
+  auto colon = numbers.find(':');
+  if (colon == std::string::npos) return false;
+  auto number = [](const std::string& s, int64_t& out) {
+    if (s == "*") return out = -1, true;
+    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::stoll(s);
+    return true;
+  };
+  r = DeviceRule{true, type[0], -1, -1, access};
+  return (r.type == 'c' || r.type == 'b') && number(numbers.substr(0, colon), r.major) &&
+         number(numbers.substr(colon + 1), r.minor) &&
+         access.find_first_not_of("rwm") == std::string::npos && !access.empty();
+}
+
+using Key = std::tuple<char, int64_t, int64_t>;
+Key key_of(const DeviceRule& r) {
+  return {r.type, r.major, r.minor};
+}
+
+// What `have` grants that `want` does not, in rwm order ("" when nothing).
+std::string access_minus(const std::string& have, const std::string& want) {
+  std::string out;
+  for (char ch : std::string("rwm"))
+    if (have.find(ch) != std::string::npos && want.find(ch) == std::string::npos) out += ch;
+  return out;
+}
+
+}  // namespace
+
+Result<DevicePolicy> parse_devices_list(std::string_view text) {
+  DevicePolicy policy;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (line.starts_with("a ")) return DevicePolicy{true, {}};
+    DeviceRule r;
+    if (!parse_list_line(line, r)) return fail("devices.list: cannot parse \"" + line + "\"");
+    policy.exceptions.push_back(r);
+  }
+  return policy;
+}
+
+std::vector<std::pair<std::string, std::string>> v1_device_transition(const DevicePolicy& current,
+                                                                      const DevicePolicy& target) {
+  if (current.default_allow || target.default_allow) return v1_device_writes(target);
+  std::map<Key, std::string> have, want;
+  for (const DeviceRule& r : current.exceptions) have[key_of(r)] = r.access;
+  for (const DeviceRule& r : target.exceptions) want[key_of(r)] = r.access;
+  auto access_in = [](const std::map<Key, std::string>& m, const Key& k) {
+    auto it = m.find(k);
+    return it == m.end() ? std::string() : it->second;
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  auto write = [&](const char* file, const Key& k, const std::string& access) {
+    DeviceRule r{true, std::get<0>(k), std::get<1>(k), std::get<2>(k), access};
+    out.emplace_back(file, device_rule_text(r));
+  };
+  for (const auto& [k, access] : have)
+    if (auto dropped = access_minus(access, access_in(want, k)); !dropped.empty())
+      write("devices.deny", k, dropped);
+  for (const auto& [k, access] : want)
+    if (auto gained = access_minus(access, access_in(have, k)); !gained.empty())
+      write("devices.allow", k, gained);
   return out;
 }
 

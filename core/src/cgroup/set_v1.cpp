@@ -235,7 +235,13 @@ Result<void> set_v1(const CgroupSet& set, const Resources& r, const SetOptions& 
     auto policy =
         compile_device_rules(effective_device_rules(r.devices.value_or(std::vector<DeviceRule>{})));
     if (!policy) return std::unexpected(policy.error());
-    for (const auto& [file, value] : v1_device_writes(*policy)) {
+    // From the cgroup's current list, so an update never passes through deny-all (runc's
+    // transition); a new cgroup inherits allow-all and gets the full sequence.
+    auto current = read_file(join(*dir, "devices.list"));
+    auto listed =
+        current ? parse_devices_list(*current) : Result<DevicePolicy>(DevicePolicy{true, {}});
+    auto writes = listed ? v1_device_transition(*listed, *policy) : v1_device_writes(*policy);
+    for (const auto& [file, value] : writes) {
       if (auto w = write_file(*dir, file, value); !w) return w;
     }
   }

@@ -3,6 +3,9 @@
 // process moved into a cgroup there is filtered by it on open(2).
 #include <doctest/doctest.h>
 
+#include <set>
+#include <sstream>
+
 #include "keel/cgroup/devices.hpp"
 #include "keel/cgroup/fs.hpp"
 #include "plugin_fixture.hpp"
@@ -100,4 +103,63 @@ TEST_CASE("the kernel applies an allow-all then deny list with the last rule win
   // A later allow gives /dev/zero back.
   CHECK(opens_allowed_by(dir, {kAllowAll, deny_zero, DeviceRule{true, 'c', 1, 5, "r"}}) ==
         (kNullRead | kNullWrite | kNullReadWrite | kZeroRead));
+}
+
+namespace {
+
+std::set<std::string> listed(const std::string& dir) {
+  std::set<std::string> out;
+  std::istringstream in(slurp(dir + "/devices.list"));
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) out.insert(line);
+  return out;
+}
+
+std::set<std::string> expected_list(const std::vector<DeviceRule>& spec) {
+  auto policy = compile_device_rules(effective_device_rules(spec));
+  REQUIRE(policy);
+  std::set<std::string> out;
+  for (const DeviceRule& r : policy->exceptions) out.insert(device_rule_text(r));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("v1 devices: create and an update leave devices.list equal to the compiled policy") {
+  if (!fs::exists("/sys/fs/cgroup/devices/devices.list")) return;
+  Plugin plugin;
+  TestCgroup cg;
+  keel_error err{};
+  Sink state;
+  int clone_fd = -1;
+  std::string req = R"({"id":"it","cgroupsPath":")" + cg.path() +
+                    R"(","resources":{"devices":[{"allow":false,"access":"rwm"},
+                       {"allow":true,"type":"b","major":7,"minor":0,"access":"r"},
+                       {"allow":true,"type":"b","major":7,"minor":0,"access":"w"}]},
+                       "rootless":false,"options":{}})";
+  REQUIRE_MESSAGE(plugin.ops->create(req.c_str(), &state.raw, &clone_fd, &err) == 0, err.message);
+  std::string dir = cg.dir("devices");
+  auto first = expected_list({kDenyAll, {true, 'b', 7, 0, "r"}, {true, 'b', 7, 0, "w"}});
+  CHECK(first.contains("b 7:0 rw"));  // the two partial rules merged, in the kernel too
+  CHECK(listed(dir) == first);
+
+  // An update drops /dev/loop0's write and adds /dev/loop1: the kernel ends with the new policy.
+  int rc = plugin.ops->set(state.text.c_str(), R"({"devices":[{"allow":false,"access":"rwm"},
+      {"allow":true,"type":"b","major":7,"minor":0,"access":"r"},
+      {"allow":true,"type":"b","major":7,"minor":1,"access":"rw"}]})",
+                           &err);
+  REQUIRE_MESSAGE(rc == 0, err.message);
+  CHECK(listed(dir) == expected_list({kDenyAll, {true, 'b', 7, 0, "r"}, {true, 'b', 7, 1, "rw"}}));
+  // A process moved into the cgroup sees the result.
+  CHECK(run_probe_in(dir) == (kNullRead | kNullWrite | kNullReadWrite | kZeroRead));
+  // Back to allow-all and to a deny list: the whole sequence, still the compiled policy.
+  rc = plugin.ops->set(state.text.c_str(), R"({"devices":[{"allow":true,"access":"rwm"},
+      {"allow":false,"type":"c","major":1,"minor":5,"access":"rwm"}]})",
+                       &err);
+  REQUIRE_MESSAGE(rc == 0, err.message);
+  CHECK(listed(dir) == std::set<std::string>{"a *:* rwm"});
+  // runc's defaults come after the spec's rules and allow /dev/zero again, as under runc.
+  CHECK(run_probe_in(dir) == (kNullRead | kNullWrite | kNullReadWrite | kZeroRead));
+  REQUIRE(plugin.ops->destroy(state.text.c_str(), &err) == 0);
 }

@@ -252,3 +252,44 @@ TEST_CASE("every engine's device list in the spec fixtures compiles and allows /
     CHECK(run(p, 'b', 8, 0, "r") == 0);
   }
 }
+
+TEST_CASE("devices.list reads back as a policy: exceptions of an allow-list, or allow-all") {
+  auto white = parse_devices_list("c 1:3 rwm\nc 136:* rw\nb *:* m\n");
+  REQUIRE(white);
+  CHECK_FALSE(white->default_allow);
+  CHECK(texts(*white) ==
+        std::vector<std::string>{"allow c 1:3 rwm", "allow c 136:* rw", "allow b *:* m"});
+  auto black = parse_devices_list("a *:* rwm\n");
+  REQUIRE(black);
+  CHECK(black->default_allow);
+  CHECK(black->exceptions.empty());
+  CHECK_FALSE(parse_devices_list("c 1:x rwm\n"));
+  auto empty = parse_devices_list("");  // deny-all with no exceptions
+  REQUIRE(empty);
+  CHECK_FALSE(empty->default_allow);
+}
+
+TEST_CASE("a v1 update between allow-lists writes only the difference, never deny-all") {
+  using W = std::vector<std::pair<std::string, std::string>>;
+  auto current = parse_devices_list("c 1:3 rwm\nc 1:5 rwm\nc 1:9 r\n");
+  auto target = compile_device_rules({kDenyAll, allow('c', 1, 3, "rwm"), allow('c', 1, 5, "r"),
+                                      allow('c', 1, 9, "rw"), allow('c', 10, 200, "rwm")});
+  REQUIRE(current);
+  REQUIRE(target);
+  CHECK(v1_device_transition(*current, *target) == W{{"devices.deny", "c 1:5 wm"},
+                                                     {"devices.allow", "c 1:9 w"},
+                                                     {"devices.allow", "c 10:200 rwm"}});
+  CHECK(v1_device_transition(*target, *target).empty());
+}
+
+TEST_CASE("a v1 change from or to allow-all writes the whole policy") {
+  using W = std::vector<std::pair<std::string, std::string>>;
+  auto white = compile_device_rules({kDenyAll, allow('c', 1, 3, "rw")});
+  auto black = compile_device_rules({kAllowAll, deny('c', 1, 3, "w")});
+  REQUIRE(white);
+  REQUIRE(black);
+  CHECK(v1_device_transition(DevicePolicy{true, {}}, *white) ==
+        W{{"devices.deny", "a"}, {"devices.allow", "c 1:3 rw"}});
+  CHECK(v1_device_transition(*white, *black) ==
+        W{{"devices.allow", "a"}, {"devices.deny", "c 1:3 w"}});
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "keel/cgroup/devices.hpp"
 #include "keel/cgroup/resources.hpp"
 #include "keel/cgroup/writers.hpp"
 #include "temp_tree.hpp"
@@ -237,4 +238,22 @@ TEST_CASE("bad resources JSON names the field") {
   CHECK_FALSE(parse_resources(R"({"devices":[{"allow":true,"type":"x"}]})"));
   CHECK_FALSE(parse_resources(R"({"devices":[{"allow":true,"access":""}]})"));
   CHECK_FALSE(parse_resources("{"));
+}
+
+TEST_CASE("a v1 devices update from an allow-list writes only what changed, never deny-all") {
+  TempTree t;
+  lay_out_v1(t);
+  // The kernel's list after a create with runc's defaults only.
+  std::string list;
+  auto policy =
+      compile_device_rules(effective_device_rules({DeviceRule{false, 'a', -1, -1, "rwm"}}));
+  REQUIRE(policy);
+  for (const DeviceRule& r : policy->exceptions) list += device_rule_text(r) + "\n";
+  t.put("devices/c/devices.list", list);
+  t.put("devices/c/devices.deny", "untouched");
+  REQUIRE(set_v1(v1_set(t), parse(R"({"devices":[{"allow":false,"access":"rwm"},
+      {"allow":true,"type":"b","major":7,"minor":0,"access":"r"}]})"),
+                 {}));
+  CHECK(t.get("devices/c/devices.deny") == "untouched");
+  CHECK(t.get("devices/c/devices.allow") == "b 7:0 r");
 }

@@ -6,6 +6,7 @@
 #include <linux/bpf.h>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,14 @@ Result<DevicePolicy> compile_device_rules(const std::vector<DeviceRule>& rules);
 
 // v1: "a" to devices.allow or devices.deny (the default), then every exception to the other file.
 std::vector<std::pair<std::string, std::string>> v1_device_writes(const DevicePolicy& policy);
+// A v1 cgroup's devices.list as a policy. An allow-all cgroup lists only "a *:* rwm" (its deny
+// exceptions are not shown), so it reads as allow-all with no exceptions.
+Result<DevicePolicy> parse_devices_list(std::string_view text);
+// The writes that take a v1 cgroup from `current` to `target` without a moment of deny-all when
+// both are allow-lists (runc's Emulator.Transition): access taken away first, then access added.
+// An allow-all current cgroup, or a change of default, needs the full v1_device_writes.
+std::vector<std::pair<std::string, std::string>> v1_device_transition(const DevicePolicy& current,
+                                                                      const DevicePolicy& target);
 
 // v2: a BPF_PROG_TYPE_CGROUP_DEVICE program with runc's devicefilter semantics: an access request
 // matches an exception when the type and numbers match and every requested access is in it.
