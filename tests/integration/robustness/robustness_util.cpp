@@ -83,7 +83,16 @@ std::vector<pid_t> processes_mentioning(const std::string& needle) {
     if (pid == ::getpid() || !process_exists(pid)) continue;
     std::ifstream in(e.path() / "cmdline", std::ios::binary);
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+    // Whole arguments only: "load-1-5" must not match a process of "load-1-50".
+    for (std::size_t at = 0; at < cmdline.size();) {
+      std::size_t end = cmdline.find('\0', at);
+      if (end == std::string::npos) end = cmdline.size();
+      if (cmdline.compare(at, end - at, needle) == 0) {
+        found.push_back(pid);
+        break;
+      }
+      at = end + 1;
+    }
   }
   return found;
 }
