@@ -125,3 +125,24 @@ TEST_CASE("foreground run relays to an abstract NOTIFY_SOCKET (@name)") {
   REQUIRE(got.size() == 1);
   CHECK(got[0] == "READY=1\nMAINPID=" + std::to_string(keel) + "\n");
 }
+
+TEST_CASE("exec with NOTIFY_SOCKET relays nothing and does not wait for READY, as runc") {
+  Bundle b;
+  add_probe(b);
+  b.set_command("/notify READY=1 && sleep 1000");
+  HostSocket host(b.dir() + "/host.sock");
+  RunOptions with_notify = with_timeout(20s);
+  with_notify.extra_env = {"NOTIFY_SOCKET=" + b.dir() + "/host.sock"};
+  auto run = b.keel({"run", "--detach", "--bundle", b.dir(), b.id()}, with_notify);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  auto ready = host.queued();
+  REQUIRE(ready.size() == 1);
+  CHECK(ready[0] == "READY=1\nMAINPID=" + std::to_string(b.pid()) + "\n");
+  // The exec'd process has the container's NOTIFY_SOCKET; keel neither binds nor forwards it.
+  auto exec = b.keel({"exec", b.id(), "sh", "-c", "echo $NOTIFY_SOCKET; /notify READY=1 || true"},
+                     with_notify);
+  CHECK_MESSAGE(exec.exit_code == 0, exec.err);
+  CHECK(exec.out.starts_with("/run/notify/notify.sock\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(host.queued().empty());
+}
