@@ -74,20 +74,24 @@ bool exists(const std::string& path) {
   return ::access(path.c_str(), F_OK) == 0;
 }
 
+// The leaf first, parents only when it is missing: with the usual existing parents that is one
+// mkdir per hierarchy instead of one per path component (60 -> 12 calls on a v1 host).
 Result<void> mkdir_p(const std::string& dir, std::vector<std::string>* created) {
-  std::string cur;
-  size_t pos = 0;
-  while (pos < dir.size()) {
-    size_t next = dir.find('/', pos + 1);
-    if (next == std::string::npos) next = dir.size();
-    cur = dir.substr(0, next);
-    pos = next;
-    if (cur.empty() || cur == "/") continue;
-    if (::mkdir(cur.c_str(), 0755) == 0) {
-      if (created) created->push_back(cur);
-    } else if (errno != EEXIST) {
-      return sys_error("creating cgroup directory " + cur);
-    }
+  if (dir.empty() || dir == "/") return {};
+  if (::mkdir(dir.c_str(), 0755) == 0) {
+    if (created) created->push_back(dir);
+    return {};
+  }
+  if (errno == EEXIST) return {};
+  if (errno != ENOENT) return sys_error("creating cgroup directory " + dir);
+  size_t slash = dir.find_last_of('/');
+  if (slash == std::string::npos || slash == 0)
+    return sys_error("creating cgroup directory " + dir);
+  if (auto r = mkdir_p(dir.substr(0, slash), created); !r) return r;
+  if (::mkdir(dir.c_str(), 0755) == 0) {
+    if (created) created->push_back(dir);
+  } else if (errno != EEXIST) {
+    return sys_error("creating cgroup directory " + dir);
   }
   return {};
 }

@@ -5,10 +5,10 @@
 #include <sys/statfs.h>
 
 #include <algorithm>
-#include <sstream>
 #include <vector>
 
 #include "keel/cgroup/fs.hpp"
+#include "keel/text.hpp"
 
 namespace keel::cgroup {
 
@@ -47,22 +47,18 @@ std::vector<std::string> split(std::string_view s, char sep) {
 
 std::set<std::string> enabled_controllers(std::string_view proc_cgroups) {
   std::set<std::string> out;
-  std::istringstream in{std::string(proc_cgroups)};
-  std::string line;
-  while (std::getline(in, line)) {
+  for (std::string_view line : text::lines(proc_cgroups)) {
     if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string name, hierarchy, count, enabled;
-    if (fields >> name >> hierarchy >> count >> enabled && enabled == "1") out.insert(name);
+    // subsys_name hierarchy num_cgroups enabled
+    auto f = text::fields(line);
+    if (f.size() >= 4 && f[3] == "1") out.insert(std::string(f[0]));
   }
   return out;
 }
 
 std::set<std::string> words(std::string_view text) {
   std::set<std::string> out;
-  std::istringstream in{std::string(text)};
-  std::string w;
-  while (in >> w) out.insert(w);
+  for (std::string_view w : text::fields(text)) out.insert(std::string(w));
   return out;
 }
 

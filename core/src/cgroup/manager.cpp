@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <set>
-#include <sstream>
 
 #include "keel/cgroup/fs.hpp"
 #include "keel/cgroup/resources.hpp"
 #include "keel/cgroup/writers.hpp"
+#include "keel/text.hpp"
 
 namespace keel::cgroup {
 
@@ -60,12 +60,13 @@ void enable_controllers(const std::string& mount, const std::string& leaf,
   for (const std::string& d : levels(mount, leaf)) parents.push_back(d);
   parents.pop_back();  // the leaf itself keeps no subtree_control (no internal processes)
   for (const std::string& dir : parents) {
-    std::istringstream available(read_file(join(dir, "cgroup.controllers")).value_or(""));
-    std::string c;
+    std::string available = read_file(join(dir, "cgroup.controllers")).value_or("");
     // One at a time, errors ignored: a controller that cannot be delegated is then reported
     // by the write that needs it, with the file name.
-    while (available >> c)
-      if (wanted.contains(c)) (void)write_file(dir, "cgroup.subtree_control", "+" + c);
+    for (std::string_view c : text::fields(available)) {
+      std::string name(c);
+      if (wanted.contains(name)) (void)write_file(dir, "cgroup.subtree_control", "+" + name);
+    }
   }
 }
 

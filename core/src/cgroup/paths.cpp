@@ -1,10 +1,10 @@
 // runc's cgroupfs path rules.
 #include "keel/cgroup/paths.hpp"
 
-#include <sstream>
 #include <vector>
 
 #include "keel/cgroup/fs.hpp"
+#include "keel/text.hpp"
 
 namespace keel::cgroup {
 
@@ -23,21 +23,17 @@ bool CgroupSet::in_unified(const std::string& controller) const {
 
 std::map<std::string, std::string> parse_proc_cgroup(std::string_view text) {
   std::map<std::string, std::string> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
+  for (std::string_view line : text::lines(text)) {
     size_t a = line.find(':');
-    size_t b = a == std::string::npos ? a : line.find(':', a + 1);
-    if (b == std::string::npos) continue;
-    std::string controllers = line.substr(a + 1, b - a - 1);
-    std::string path = line.substr(b + 1);
+    size_t b = a == std::string_view::npos ? a : line.find(':', a + 1);
+    if (b == std::string_view::npos) continue;
+    std::string_view controllers = line.substr(a + 1, b - a - 1);
+    std::string path(line.substr(b + 1));
     if (controllers.empty()) {
       out[""] = path;
       continue;
     }
-    std::istringstream names(controllers);
-    std::string name;
-    while (std::getline(names, name, ',')) out[name] = path;
+    for (std::string_view name : text::fields(controllers, ",")) out[std::string(name)] = path;
   }
   return out;
 }
@@ -46,10 +42,8 @@ Result<std::string> clean_cgroups_path(std::string_view cgroups_path, std::strin
   std::string raw = cgroups_path.empty() ? "/" + std::string(id) : std::string(cgroups_path);
   bool absolute = raw.front() == '/';
   std::string out;
-  std::istringstream in(raw);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
+  for (std::string_view part : text::fields(raw, "/")) {
+    if (part == ".") continue;
     if (part == "..")
       return fail("invalid cgroupsPath \"" + raw + "\": \"..\" components are not allowed");
     if (!out.empty() || absolute) out += '/';

@@ -14,10 +14,16 @@ namespace keel::process {
 namespace {
 
 // The highest capability the running kernel knows: PR_CAPBSET_READ fails with EINVAL past it.
+// A binary search (6 calls) rather than a scan (41), remembered for the process.
 int kernel_last_cap() {
-  int last = 0;
-  while (last < 63 && prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) ++last;
-  return last;
+  static int cached = -1;
+  if (cached >= 0) return cached;
+  int known = 0, unknown = 64;  // invariant: `known` is valid, `unknown` is not
+  while (unknown - known > 1) {
+    int mid = (known + unknown) / 2;
+    (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0 ? known : unknown) = mid;
+  }
+  return cached = known;
 }
 
 // Names -> bit mask of capabilities this kernel has; the others go to `warnings`.
@@ -56,8 +62,8 @@ Result<void> drop_bounding_set(const spec::Capabilities& caps, std::vector<std::
   warn_unknown(std::move(unknown), warnings);
   for (int cap = 0; cap <= last; ++cap) {
     if (keep & (uint64_t{1} << cap)) continue;
-    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0) continue;  // already gone
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+    // Read only when the drop fails (e.g. no CAP_SETPCAP): a cap already gone is fine.
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
       return sys_error("unable to apply bounding set: dropping " + cap_label(cap));
     }
   }

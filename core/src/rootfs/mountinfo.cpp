@@ -3,9 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <sstream>
-
 #include "keel/fd.hpp"
+#include "keel/text.hpp"
 
 namespace keel::rootfs::detail {
 namespace {
@@ -36,18 +35,14 @@ std::string unescape(std::string_view s) {
 
 std::vector<MountEntry> parse_mountinfo(std::string_view text) {
   std::vector<MountEntry> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string f, mount_point;
+  for (std::string_view line : text::lines(text)) {
     // id parent major:minor root mount_point options [optional...] - fstype source superopts
-    for (int i = 0; i < 5 && fields >> f; ++i) mount_point = f;
-    while (fields >> f && f != "-") {
-    }
-    std::string type;
-    if (!(fields >> type)) continue;
-    out.push_back({unescape(mount_point), type});
+    auto f = text::fields(line, " ");
+    if (f.size() < 5) continue;
+    size_t dash = 5;
+    while (dash < f.size() && f[dash] != "-") ++dash;
+    if (dash + 1 >= f.size()) continue;
+    out.push_back({unescape(f[4]), std::string(f[dash + 1])});
   }
   return out;
 }

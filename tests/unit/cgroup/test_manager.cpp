@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "keel/cgroup/fs.hpp"
 #include "keel/cgroup/manager.hpp"
 #include "temp_tree.hpp"
 
@@ -54,4 +55,20 @@ TEST_CASE("create removes every dir it made when a write fails, and keeps what e
   CHECK_FALSE(t.has("memory/keep/new"));
   CHECK_FALSE(t.has("pids/keep"));
   CHECK_FALSE(t.has("devices/keep"));
+}
+
+TEST_CASE("mkdir_p makes only the missing levels, outermost first, and accepts an existing dir") {
+  TempTree t;
+  t.mkdir("a");
+  std::vector<std::string> made;
+  REQUIRE(mkdir_p(t.path("a/b/c"), &made));
+  CHECK(made == std::vector<std::string>{t.path("a/b"), t.path("a/b/c")});
+  made.clear();
+  REQUIRE(mkdir_p(t.path("a/b/c"), &made));
+  CHECK(made.empty());
+  t.put("a/file", "x");
+  auto bad = mkdir_p(t.path("a/file/d"), &made);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("creating cgroup directory " + t.path("a/file/d")) !=
+        std::string::npos);
 }
