@@ -40,7 +40,7 @@ int run_list(cli::Context& ctx) {
       continue;
     }
     st->owner = owner_of(store.dir_of(id));
-    Status status = derive_status(*st, store.dir_of(id));
+    Status status = observed_status(*st, store.dir_of(id));
     entries.push_back({std::move(*st), status});
   }
   if (ctx.flag("quiet")) {

@@ -11,7 +11,7 @@ int run_state(cli::Context& ctx) {
   StateStore store(ctx.global.root);
   auto st = store.read(ctx.args[0]);
   if (!st) return cli::report_error(st.error());
-  Status status = derive_status(*st, store.dir_of(st->id));
+  Status status = observed_status(*st, store.dir_of(st->id));
   st->owner.clear();                          // runc never fills owner for `state`
   cli::print(state_json(*st, status, true));  // like runc: no trailing newline
   return 0;

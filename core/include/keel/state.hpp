@@ -49,6 +49,9 @@ std::optional<uint64_t> process_start_time(pid_t pid);
 bool init_alive(const ContainerState&);
 // created / running / paused / stopped, from the kernel (pid + start time + exec.fifo).
 Status derive_status(const ContainerState&, const std::string& container_dir);
+// derive_status for callers that do not hold the container's lock (`state`, `list`): also
+// reports "creating" while a `create` is still under way (its lock held, no init pid yet).
+Status observed_status(const ContainerState&, const std::string& container_dir);
 
 class StateStore {
  public:

@@ -276,7 +276,7 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   ctx.close_at_start = {parent_end.get(), init_pidfd->get()};
   if (console_ours) ctx.close_at_start.push_back(console_ours.get());
 
-  auto switcher = runtime::ChildNamespaceSwitch::enter(ns->parent_side, config);
+  auto switcher = runtime::ChildNamespaceSwitch::enter(ns->parent_side);
   if (!switcher) return std::unexpected(switcher.error());
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // CVE-2019-5736, as for the init
   int pidfd = -1;

@@ -7,6 +7,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "console.hpp"
 #include "container_setup.hpp"
 #include "init_context.hpp"
@@ -42,23 +45,40 @@ Result<void> become_root_in_user_namespace() {
 }
 
 // Each container gets its own session keyring (runc's default) so keys never leak between
-// containers; kernels without keyrings (ENOSYS) are fine.
-Result<void> join_session_keyring(const std::string& id) {
+// containers; kernels without keyrings (ENOSYS) are fine. Then, like runc, the keyring is made
+// searchable: by its owner's uid, or with a user namespace by "other" (the container's uids are
+// not the owner's there); the other permission bits stay as the kernel set them.
+Result<void> join_session_keyring(const std::string& id, bool in_user_namespace) {
   std::string name = "_ses." + id;
-  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS)
-    return sys_error("joining session keyring");
+  long serial = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str());
+  if (serial < 0) return errno == ENOSYS ? Result<void>{} : sys_error("joining session keyring");
+  // KEYCTL_DESCRIBE: "type;uid;gid;perm;description", perm in hex; returns the size it needs.
+  std::string desc(64 + name.size(), '\0');
+  long n = ::syscall(SYS_keyctl, KEYCTL_DESCRIBE, serial, desc.data(), desc.size());
+  if (n < 0 || static_cast<size_t>(n) > desc.size())
+    return fail("unable to mod keyring permissions: describing the session keyring", errno);
+  const char* field = desc.c_str();
+  for (int i = 0; i < 3 && field; ++i) {
+    field = std::strchr(field, ';');
+    if (field) ++field;
+  }
+  if (!field) return fail("unable to mod keyring permissions: unexpected description", EINVAL);
+  unsigned long perm = std::strtoul(field, nullptr, 16);
+  perm |= in_user_namespace ? 0x8 /* KEY_OTH_SEARCH */ : 0x80000 /* KEY_USR_SEARCH */;
+  if (::syscall(SYS_keyctl, KEYCTL_SETPERM, serial, perm) < 0)
+    return sys_error("unable to mod keyring permissions");
   return {};
 }
 
 Result<void> init_sequence(InitContext& ctx) {
   const auto& cfg = *ctx.config;
   if (auto r = sync_expect(ctx.sync_fd, SyncType::go); !r) return r;
-  if (auto r = enter_joined_namespaces(*ctx.namespaces); !r) return r;
+  if (auto r = enter_joined_namespaces(*ctx.namespaces, cfg); !r) return r;
   if (ctx.namespaces->has(CLONE_NEWUSER)) {
     if (auto r = become_root_in_user_namespace(); !r) return r;
   }
   if (!ctx.no_new_keyring) {
-    if (auto r = join_session_keyring(ctx.id); !r) return r;
+    if (auto r = join_session_keyring(ctx.id, ctx.namespaces->has(CLONE_NEWUSER)); !r) return r;
   }
   if (auto r = check(prepare_rootfs(ctx), "rootfs setup"); !r) return r;
   KEEL_TEST_STEP("child-mounts-done");
@@ -99,6 +119,8 @@ void init_main(InitContext& ctx) {
   // Die with the runtime while it still talks to us. (If it is already gone, the first read of
   // the sync socket sees EOF; getppid() is no test here: it is 0 in a new pid namespace.)
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Named like runc's "runc:[2:INIT]" so `ps` tells the waiting init from the runtime itself.
+  ::prctl(PR_SET_NAME, "keel:[2:INIT]");
   for (int fd : ctx.close_at_start) ::close(fd);
   KEEL_TEST_STEP("child-started");
   auto r = init_sequence(ctx);

@@ -280,13 +280,15 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (!paths) return std::unexpected(paths.error());
   ctx.cgroup_paths = std::move(*paths);
 
-  auto switcher = ChildNamespaceSwitch::enter(*ns, *config);
+  auto switcher = ChildNamespaceSwitch::enter(*ns);
   if (!switcher) return std::unexpected(switcher.error());
   // Non-dumpable before the child exists (it inherits the flag): nothing in the container's
   // namespaces may ptrace it or open its /proc/<pid>/exe (CVE-2019-5736). execve resets it.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   int pidfd = -1;
-  pid_t pid = clone_init(ns->clone_flags, cg->clone_into ? cg->clone_into.get() : -1, &pidfd);
+  int cgroup_fd = cg->clone_into ? cg->clone_into.get() : -1;
+  pid_t pid = ns->pid_in_joined_user ? clone_in_joined_user_namespace(*ns, cgroup_fd, &pidfd)
+                                     : clone_init(ns->clone_flags, cgroup_fd, &pidfd);
   if (pid == 0) init_main(ctx);
   int clone_err = errno;
   ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);

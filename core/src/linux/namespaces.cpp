@@ -2,8 +2,12 @@
 
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -65,6 +69,18 @@ Result<void> write_time_offsets(const spec::Config& config) {
   return {};
 }
 
+// In the init, with its user namespace final: unshare(CLONE_NEWTIME) only switches
+// time_for_children, so the offsets can still be written (nobody is inside yet); then the init
+// enters the namespace itself. Owned by the init's user namespace, as the spec wants.
+Result<void> create_time_namespace(const spec::Config& config) {
+  if (::unshare(CLONE_NEWTIME) < 0) return sys_error("creating time namespace");
+  if (auto r = write_time_offsets(config); !r) return r;
+  UniqueFd fd(::open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC));
+  if (!fd) return sys_error("opening /proc/self/ns/time_for_children");
+  if (::setns(fd.get(), CLONE_NEWTIME) < 0) return sys_error("entering the new time namespace");
+  return {};
+}
+
 }  // namespace
 
 int namespace_flag(std::string_view type) {
@@ -114,56 +130,106 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
   }
   std::ranges::stable_sort(plan.joins, {}, [](const auto& j) { return join_rank(j.flag); });
   if (!plan.joins.empty() && plan.joins.front().flag == CLONE_NEWUSER) {
-    // A new pid namespace still comes from the clone (unshare would only affect children).
+    // unshare() of a pid namespace would only move the init's children: the pid namespace is
+    // made before the clone instead, by a helper inside the joined user namespace.
+    plan.pid_in_joined_user = plan.clone_flags & CLONE_NEWPID;
     plan.unshare_flags = plan.clone_flags & ~static_cast<unsigned long>(CLONE_NEWPID);
-    plan.clone_flags &= CLONE_NEWPID;
+    plan.clone_flags = 0;
   }
   return plan;
 }
 
-Result<void> enter_joined_namespaces(NamespacePlan& plan) {
-  unsigned long pending = plan.unshare_flags;
+Result<void> enter_joined_namespaces(NamespacePlan& plan, const spec::Config& config) {
+  // Called once the user namespace is final and before any other join, so it owns what is made.
+  bool made = false;
+  auto make_owned_namespaces = [&]() -> Result<void> {
+    if (made) return {};
+    made = true;
+    if (plan.unshare_flags && ::unshare(static_cast<int>(plan.unshare_flags)) < 0)
+      return sys_error("creating namespaces in the joined user namespace");
+    return plan.new_time ? create_time_namespace(config) : Result<void>{};
+  };
   for (auto& j : plan.joins) {
-    if (j.flag != CLONE_NEWUSER && pending) {
-      if (::unshare(static_cast<int>(pending)) < 0)
-        return sys_error("creating namespaces in the joined user namespace");
-      pending = 0;
+    if (j.flag == CLONE_NEWUSER && plan.user_entered) continue;
+    if (j.flag != CLONE_NEWUSER) {
+      if (auto r = make_owned_namespaces(); !r) return r;
     }
     if (::setns(j.fd.get(), j.flag) < 0)
       return sys_error("joining " + j.type + " namespace " + j.path);
     j.fd.reset();
   }
-  if (pending && ::unshare(static_cast<int>(pending)) < 0)
-    return sys_error("creating namespaces in the joined user namespace");
-  return {};
+  return make_owned_namespaces();
 }
 
 ChildNamespaceSwitch::~ChildNamespaceSwitch() {
   (void)restore();
 }
 
-Result<ChildNamespaceSwitch> ChildNamespaceSwitch::enter(const NamespacePlan& plan,
-                                                         const spec::Config& config) {
+Result<ChildNamespaceSwitch> ChildNamespaceSwitch::enter(const NamespacePlan& plan) {
   ChildNamespaceSwitch sw;
   if (plan.join_pid) {
     sw.saved_pid_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
     if (!sw.saved_pid_) return sys_error("opening /proc/self/ns/pid");
     if (::setns(plan.join_pid.get(), CLONE_NEWPID) < 0) return sys_error("joining pid namespace");
   }
-  if (plan.join_time || plan.new_time) {
+  if (plan.join_time) {
     sw.saved_time_.reset(::open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC));
     if (!sw.saved_time_) return sys_error("opening /proc/self/ns/time");
-  }
-  if (plan.join_time) {
     if (::setns(plan.join_time.get(), CLONE_NEWTIME) < 0)
       return sys_error("joining time namespace");
-  } else if (plan.new_time) {
-    // unshare(CLONE_NEWTIME) only changes time_for_children: the offsets can still be written
-    // because no process has entered the namespace yet; the init is the first to enter.
-    if (::unshare(CLONE_NEWTIME) < 0) return sys_error("creating time namespace");
-    if (auto r = write_time_offsets(config); !r) return std::unexpected(r.error());
   }
   return sw;
+}
+
+pid_t clone_in_joined_user_namespace(NamespacePlan& plan, int cgroup_fd, int* pidfd) {
+  int pipes[2];
+  if (::pipe2(pipes, O_CLOEXEC) < 0) return -1;
+  UniqueFd from_helper(pipes[0]), to_parent(pipes[1]);
+  pid_t helper = ::fork();
+  if (helper < 0) return -1;
+  if (helper == 0) {
+    from_helper.reset();
+    int reply[2] = {-1, 0};  // {init pid, errno}
+    if (::setns(plan.joins.front().fd.get(), CLONE_NEWUSER) < 0 || ::unshare(CLONE_NEWPID) < 0) {
+      reply[1] = errno;
+    } else {
+      plan.user_entered = true;  // what the init inherits: no second setns(user) there
+      clone_args args{};
+      args.flags = CLONE_PARENT;  // the init's parent is the runtime (exit_signal must be 0)
+      if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+      }
+      pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+      if (pid < 0 && cgroup_fd >= 0) {  // as clone_init: apply() moves it instead
+        args.flags &= ~static_cast<uint64_t>(CLONE_INTO_CGROUP);
+        pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+      }
+      if (pid == 0) return 0;  // the init
+      reply[0] = pid;
+      reply[1] = pid < 0 ? errno : 0;
+    }
+    (void)!::write(to_parent.get(), reply, sizeof reply);
+    ::_exit(0);
+  }
+  to_parent.reset();
+  int reply[2] = {-1, EIO};
+  (void)!::read(from_helper.get(), reply, sizeof reply);
+  ::waitpid(helper, nullptr, 0);
+  if (reply[0] <= 0) {
+    errno = reply[1] ? reply[1] : EIO;
+    return -1;
+  }
+  // Our unreaped child: its pid cannot be reused before this.
+  *pidfd = static_cast<int>(::syscall(SYS_pidfd_open, reply[0], 0));
+  if (*pidfd < 0) {
+    int err = errno;
+    ::kill(reply[0], SIGKILL);
+    ::waitpid(reply[0], nullptr, 0);
+    errno = err;
+    return -1;
+  }
+  return reply[0];
 }
 
 Result<void> ChildNamespaceSwitch::restore() {

@@ -1,9 +1,11 @@
 // Container status derived from the kernel: the recorded init pid, its start time (so a recycled
 // pid is not mistaken for init), its scheduler state, and exec.fifo for "created".
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <string>
 
@@ -77,6 +79,24 @@ bool init_alive(const ContainerState& state) {
   if (!st) return false;
   if (st->state == 'Z' || st->state == 'X' || st->state == 'x') return false;
   return st->start_time == state.init_start_time;
+}
+
+namespace {
+
+// pid 0 is recorded at the start of `create` (so a killed create can be cleaned up). While that
+// create still runs it holds the container's lock; a lock nobody holds means the create died.
+bool create_in_progress(const std::string& container_dir) {
+  UniqueFd fd(::open((container_dir + "/lock").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return false;
+  return errno == EWOULDBLOCK;
+}
+
+}  // namespace
+
+Status observed_status(const ContainerState& state, const std::string& container_dir) {
+  if (state.init_pid == 0 && create_in_progress(container_dir)) return Status::creating;
+  return derive_status(state, container_dir);
 }
 
 Status derive_status(const ContainerState& state, const std::string& container_dir) {

@@ -105,13 +105,13 @@ TEST_CASE("list shows a created container") {
   CHECK(j.out.find("\"id\":\"" + b.id() + "\"") != std::string::npos);
 }
 
-TEST_CASE("the init's comm before start is the runtime's, after start the container's") {
+TEST_CASE("the init's comm before start is keel:[2:INIT] (runc's runc:[2:INIT]), after start the container's") {
   Bundle b;
   b.set_command("exec sleep 30");
   REQUIRE(b.create().exit_code == 0);
   pid_t pid = b.pid();
   std::string before = read_file("/proc/" + std::to_string(pid) + "/comm");
-  CHECK(before == "keel\n");
+  CHECK(before == "keel:[2:INIT]\n");
   REQUIRE(b.start().exit_code == 0);
   std::string after;
   for (int i = 0; i < 100; ++i) {

@@ -1,9 +1,14 @@
 // What the container sees of its namespaces, identity and mounts.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "harness.hpp"
 
@@ -109,4 +114,109 @@ TEST_CASE("a time namespace applies the spec's offsets") {
   b.set("/linux/timeOffsets", R"({"boottime":{"secs":86400,"nanosecs":0}})");
   auto out = run_in_container(b, "cat /proc/self/timens_offsets");
   CHECK(out.find("86400") != std::string::npos);
+}
+
+namespace {
+// The permission mask (hex, 5th field of /proc/keys) of the container's "_ses.<id>" keyring, as
+// seen from inside the container.
+unsigned long session_keyring_perm(Bundle& b) {
+  b.set("/linux/maskedPaths", "[]");  // runc's template masks /proc/keys
+  auto out = run_in_container(b, "cat /proc/keys");
+  auto at = out.find("_ses." + b.id());
+  REQUIRE_MESSAGE(at != std::string::npos, out);
+  auto line_start = out.rfind('\n', at);
+  std::istringstream line(out.substr(line_start == std::string::npos ? 0 : line_start + 1));
+  std::string serial, flags, usage, timeout, perm;
+  line >> serial >> flags >> usage >> timeout >> perm;
+  return std::stoul(perm, nullptr, 16);
+}
+}  // namespace
+
+TEST_CASE("the session keyring is the container's own and searchable by its owner, like runc") {
+  Bundle b;
+  CHECK((session_keyring_perm(b) & 0x80000) != 0);  // KEY_USR_SEARCH
+}
+
+TEST_CASE("with a user namespace the session keyring is searchable by other, like runc") {
+  Bundle b;
+  b.append("/linux/namespaces", R"({"type":"user"})");
+  b.set("/linux/uidMappings", R"([{"containerID":0,"hostID":100000,"size":65536}])");
+  b.set("/linux/gidMappings", R"([{"containerID":0,"hostID":100000,"size":65536}])");
+  CHECK((session_keyring_perm(b) & 0x8) != 0);  // KEY_OTH_SEARCH
+}
+
+namespace {
+// Inode of the user namespace that owns /proc/<pid>/ns/<type> (ioctl NS_GET_USERNS).
+ino_t owner_userns_of(pid_t pid, const std::string& type) {
+  std::string path = "/proc/" + std::to_string(pid) + "/ns/" + type;
+  int ns = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE_MESSAGE(ns >= 0, path);
+  int owner = ::ioctl(ns, NS_GET_USERNS);
+  ::close(ns);
+  REQUIRE_MESSAGE(owner >= 0, "NS_GET_USERNS on " << path);
+  struct stat sb{};
+  ::fstat(owner, &sb);
+  ::close(owner);
+  return sb.st_ino;
+}
+
+ino_t userns_of(pid_t pid) {
+  struct stat sb{};
+  REQUIRE(::stat(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), &sb) == 0);
+  return sb.st_ino;
+}
+
+void use_new_user_namespace(Bundle& b) {
+  b.append("/linux/namespaces", R"({"type":"user"})");
+  b.set("/linux/uidMappings", R"([{"containerID":0,"hostID":100000,"size":65536}])");
+  b.set("/linux/gidMappings", R"([{"containerID":0,"hostID":100000,"size":65536}])");
+}
+}  // namespace
+
+TEST_CASE("a time namespace made with a new user namespace is owned by it, offsets applied") {
+  Bundle b;
+  use_new_user_namespace(b);
+  b.append("/linux/namespaces", R"({"type":"time"})");
+  b.set("/linux/timeOffsets", R"({"boottime":{"secs":86400,"nanosecs":0}})");
+  b.set_command("cat /proc/self/timens_offsets; exec sleep 30");
+  auto c = b.create();
+  REQUIRE_MESSAGE(c.exit_code == 0, c.err);
+  pid_t pid = b.pid();
+  CHECK(owner_userns_of(pid, "time") == userns_of(pid));
+  REQUIRE(b.start().exit_code == 0);
+  std::string out;
+  for (int i = 0; i < 100 && out.find("86400") == std::string::npos; ++i) {
+    ::usleep(20000);
+    out = c.read_out();
+  }
+  CHECK(out.find("boottime") != std::string::npos);
+  CHECK(out.find("86400") != std::string::npos);
+}
+
+TEST_CASE("a pid namespace made with a joined user namespace is owned by it; the init is pid 1") {
+  Bundle holder("uh");  // owns the user namespace the second container joins
+  use_new_user_namespace(holder);
+  holder.set_command("exec sleep 30");
+  REQUIRE(holder.create().exit_code == 0);
+  pid_t holder_pid = holder.pid();
+
+  Bundle b;
+  b.append("/linux/namespaces",
+           R"({"type":"user","path":"/proc/)" + std::to_string(holder_pid) + R"(/ns/user"})");
+  // The joined namespace's ids: sysfs needs a netns owned by it, which the unshare gives.
+  b.set_command("echo $$; exec sleep 30");
+  auto c = b.create();
+  REQUIRE_MESSAGE(c.exit_code == 0, c.err);
+  pid_t pid = b.pid();
+  CHECK(userns_of(pid) == userns_of(holder_pid));
+  CHECK(owner_userns_of(pid, "pid") == userns_of(holder_pid));
+  CHECK(owner_userns_of(pid, "mnt") == userns_of(holder_pid));
+  CHECK(owner_userns_of(pid, "net") == userns_of(holder_pid));
+  REQUIRE(b.start().exit_code == 0);
+  std::string out;
+  for (int i = 0; i < 100 && out.empty(); ++i) {
+    ::usleep(20000);
+    out = c.read_out();
+  }
+  CHECK(out == "1\n");
 }

@@ -89,3 +89,17 @@ TEST_CASE("a pid of 0 is never alive") {
   CHECK(!keel::init_alive(st));
   CHECK(keel::to_string(keel::Status::stopped) == "stopped");
 }
+
+TEST_CASE("pid 0 with the lock held is creating; once the lock is free it is stopped") {
+  TempDir dir;
+  keel::StateStore store(dir.path);
+  auto lock = store.create_dir_locked("c");  // what `create` holds until it finishes
+  REQUIRE(lock);
+  keel::ContainerState st;
+  st.id = "c";
+  const std::string cdir = store.dir_of("c");
+  CHECK(keel::observed_status(st, cdir) == keel::Status::creating);
+  CHECK(keel::derive_status(st, cdir) == keel::Status::stopped);  // lock holders ask this one
+  lock->reset();  // the create died: nobody holds the lock any more
+  CHECK(keel::observed_status(st, cdir) == keel::Status::stopped);
+}
