@@ -24,4 +24,8 @@ if [[ -n $missing ]]; then
 fi
 
 cd "$build" || exit 1
+# Tests that repeat an operation many times (races, crash points) do fewer rounds here: work
+# runs about ten times slower under TCG. The same scenarios run, only fewer times each.
+export KEEL_TEST_SLOW_HOST=1     # the harness's slow_host()
+export KEEL_ROBUSTNESS_ROUNDS=1  # integration_robustness (3 rounds on the host)
 exec ctest -L 'unit|integration' --output-on-failure --timeout "$per_test_timeout" "$@"
