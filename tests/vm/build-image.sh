@@ -12,12 +12,13 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-# What keel's tests need at run time in the guest. The shared libraries are those that
+# What keel's tests need at run time in the guest (tmux: integration_terminal drives keel's
+# terminal handling through it). The shared libraries are those that
 # `ldd` lists for build/bin/* and build/lib/keel/**/*.so on the host (boost_log pulls
 # boost_filesystem and boost_thread); ctest comes with cmake.
 packages=(
   systemd systemd-sysv udev dbus kmod apparmor linux-image-amd64 initramfs-tools zstd
-  busybox-static iproute2 procps util-linux cmake
+  busybox-static iproute2 procps util-linux cmake tmux
   libstdc++6 libgcc-s1 libseccomp2 libapparmor1 libselinux1 libsystemd0 libboost-log1.74.0
 )
 # shellcheck disable=SC2206 # word splitting is the point
