@@ -3,8 +3,9 @@
 
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <tuple>
+
+#include "keel/text.hpp"
 
 namespace keel::cgroup {
 
@@ -51,10 +52,10 @@ std::vector<std::pair<std::string, std::string>> v1_device_writes(const DevicePo
 namespace {
 
 // "c 1:3 rwm" -> rule; false for anything else (including the "a" line, handled by the caller).
-bool parse_list_line(const std::string& line, DeviceRule& r) {
-  std::istringstream in(line);
-  std::string type, numbers, access;
-  if (!(in >> type >> numbers >> access) || type.size() != 1) return false;
+bool parse_list_line(std::string_view line, DeviceRule& r) {
+  auto f = text::fields(line);
+  if (f.size() < 3 || f[0].size() != 1) return false;
+  std::string type(f[0]), numbers(f[1]), access(f[2]);
   auto colon = numbers.find(':');
   if (colon == std::string::npos) return false;
   auto number = [](const std::string& s, int64_t& out) {
@@ -86,13 +87,12 @@ std::string access_minus(const std::string& have, const std::string& want) {
 
 Result<DevicePolicy> parse_devices_list(std::string_view text) {
   DevicePolicy policy;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
+  for (std::string_view line : text::lines(text)) {
     if (line.empty()) continue;
     if (line.starts_with("a ")) return DevicePolicy{true, {}};
     DeviceRule r;
-    if (!parse_list_line(line, r)) return fail("devices.list: cannot parse \"" + line + "\"");
+    if (!parse_list_line(line, r))
+      return fail("devices.list: cannot parse \"" + std::string(line) + "\"");
     policy.exceptions.push_back(r);
   }
   return policy;
