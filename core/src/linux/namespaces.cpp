@@ -128,12 +128,19 @@ Result<NamespacePlan> plan_namespaces(const spec::Config& config) {
       plan.joins.push_back({flag, ns.type, ns.path, std::move(*fd)});
     }
   }
+  // The init unshares its cgroup namespace itself, after "go": by then the runtime has moved it
+  // into its cgroups (v1 has no CLONE_INTO_CGROUP), so the namespace is rooted at the container's
+  // cgroup, as runc does it; created by the clone it would be rooted at the runtime's cgroup.
+  if (plan.clone_flags & CLONE_NEWCGROUP) {
+    plan.clone_flags &= ~static_cast<unsigned long>(CLONE_NEWCGROUP);
+    plan.unshare_flags |= CLONE_NEWCGROUP;
+  }
   std::ranges::stable_sort(plan.joins, {}, [](const auto& j) { return join_rank(j.flag); });
   if (!plan.joins.empty() && plan.joins.front().flag == CLONE_NEWUSER) {
     // unshare() of a pid namespace would only move the init's children: the pid namespace is
-    // made before the clone instead, by a helper inside the joined user namespace.
+    // made by a helper inside the joined user namespace (clone_in_joined_user_namespace).
     plan.pid_in_joined_user = plan.clone_flags & CLONE_NEWPID;
-    plan.unshare_flags = plan.clone_flags & ~static_cast<unsigned long>(CLONE_NEWPID);
+    plan.unshare_flags |= plan.clone_flags & ~static_cast<unsigned long>(CLONE_NEWPID);
     plan.clone_flags = 0;
   }
   return plan;
