@@ -158,6 +158,9 @@ Result<void> kill_all(const CgroupSet& set, int signal) {
     std::string dir = set.dir_for("unified");
     if (exists(join(dir, "cgroup.kill"))) return write_file(dir, "cgroup.kill", "1");
   }
+  // An empty cgroup (the usual case after the init exited) has nothing to signal and nothing
+  // that could fork: skip the freeze/thaw round trip.
+  if (auto before = all_pids(set); before && before->empty()) return {};
   // Frozen tasks cannot fork between our read of the pid list and the signal.
   bool can_freeze = set.mode == Mode::v2 || !set.dir_for("freezer").empty();
   bool frozen = can_freeze && freeze(set, true).has_value();

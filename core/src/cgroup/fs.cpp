@@ -113,6 +113,10 @@ Result<void> rmdir_retrying(const std::string& dir) {
 }  // namespace
 
 Result<void> remove_cgroup(const std::string& dir) {
+  // The usual case, a leaf whose tasks are gone, needs one rmdir: list children only when the
+  // kernel says there are some (a cgroup dir lists dozens of control files).
+  if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
+  if (errno != ENOTEMPTY && errno != EBUSY) return sys_error("removing cgroup " + dir);
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
     if (errno == ENOENT) return {};

@@ -113,7 +113,8 @@ Result<void> mount_filesystem(const Context& c, const spec::Mount& m, const Moun
     if (auto r = refuse_symlinked_target(c, m); !r) return r;
   }
   auto rel = join_path(split_path(m.destination), 0, split_path(m.destination).size());
-  auto existing = openat2_in_root(c.root_fd, rel, O_PATH, 0);
+  // Only tmpfs needs to know whether the directory was there before (to keep its mode).
+  bool existed = m.type == "tmpfs" && openat2_in_root(c.root_fd, rel, O_PATH, 0).has_value();
   auto target = open_in_root(c.root_fd, m.destination, true, false);
   if (!target) return std::unexpected(target.error());
   struct stat st {};
@@ -142,7 +143,7 @@ Result<void> mount_filesystem(const Context& c, const spec::Mount& m, const Moun
   if (!mnt) return std::unexpected(mnt.error());
   if (m.type == "tmpfs") {
     // Keep the directory's mode when the options do not set one (runc).
-    if (existing && o.data.find("mode=") == std::string::npos &&
+    if (existed && o.data.find("mode=") == std::string::npos &&
         ::fchmod(mnt->get(), st.st_mode & 07777) < 0)
       return sys_error("chmod " + *dest);
     if (below) {

@@ -84,7 +84,7 @@ Result<void> StateStore::write(const ContainerState& st) {
     ::unlink(tmp.c_str());
     return std::unexpected(std::move(e));
   };
-  if (::fchmod(fd.get(), 0600) != 0) return cleanup_on_error(sys_error("chmod " + tmp).error());
+  // mkostemp creates it 0600 (less the umask, which can only remove bits): never more open.
   if (auto w = write_all(fd.get(), serialize_state(st), tmp); !w)
     return cleanup_on_error(w.error());
   // No fsync: the state describes processes that do not survive a reboot, and lives in /run
