@@ -66,6 +66,10 @@ TEST_CASE(
          b.append("/mounts", "{\"destination\":\"/mnt\",\"type\":\"\xc3\x28\",\"source\":\"x\"}");
        }},
       {"rootfs missing", [](Bundle& b) { b.set("/root/path", "\"no-such-rootfs\""); }},
+      // Found by the fuzzer: RapidJSON stores a lone low surrogate as invalid UTF-8, so the
+      // config saved in state.json would not parse again (exec, hooks, cleanup would fail).
+      {"lone low surrogate in an env var",
+       [](Bundle& b) { b.append("/process/env", R"("X=\udddd")"); }},
   };
   for (const auto& c : cases) {
     std::string name = c.name;
