@@ -4,6 +4,7 @@
 #include "keel/exec.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <rapidjson/document.h>
 #include <sched.h>
@@ -11,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,12 +118,55 @@ struct ChildGuard {
   }
 };
 
-pid_t clone_child(int* pidfd) {
+// cgroup_fd >= 0: born in that cgroup (CLONE_INTO_CGROUP). If the kernel refuses (e.g. a v2
+// domain rule), *into_cgroup is false and the caller moves the child the old way.
+pid_t clone_child(int* pidfd, int cgroup_fd, bool* into_cgroup) {
   clone_args args{};
   args.flags = CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(pidfd);
   args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+    *into_cgroup = pid >= 0;
+    if (pid >= 0) return pid;
+    args.flags &= ~static_cast<uint64_t>(CLONE_INTO_CGROUP);
+  }
+  *into_cgroup = false;
   return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+}
+
+// On a pure cgroup v2 host the exec'd process is born in the container's cgroup (or its
+// --cgroup sub-cgroup): a dirfd of it for CLONE_INTO_CGROUP. Empty on v1/hybrid (several
+// hierarchies to join) or when the dir cannot be opened (the old path reports the error).
+UniqueFd v2_cgroup_fd(const CgroupManager& manager, const std::string& state,
+                      const std::string& sub_request) {
+  struct statfs fs {};
+  if (::statfs("/sys/fs/cgroup", &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC) return {};
+  auto json = manager.paths(state);
+  if (!json) return {};
+  rapidjson::Document doc;
+  doc.Parse(json->c_str());
+  if (doc.HasParseError() || !doc.IsObject()) return {};
+  std::string dir;
+  for (const auto& m : doc.GetObject()) {
+    if (!m.value.IsString()) return {};
+    if (!dir.empty() && dir != m.value.GetString()) return {};
+    dir = m.value.GetString();
+  }
+  if (dir.empty()) return {};
+  if (!sub_request.empty()) {
+    // "<controller>:<sub>": on v2 one dir holds every controller; an unknown one is left to
+    // enter_sub_cgroup, which names it in its error.
+    auto colon = sub_request.find(':');
+    if (colon != std::string::npos && !doc.HasMember(sub_request.substr(0, colon).c_str()))
+      return {};
+    std::string sub = sub_request.substr(colon == std::string::npos ? 0 : colon + 1);
+    if (sub.find("..") != std::string::npos) return {};
+    dir += "/" + sub;
+  }
+  return UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 Result<void> write_text(const std::string& path, const std::string& text) {
@@ -276,11 +321,13 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   ctx.close_at_start = {parent_end.get(), init_pidfd->get()};
   if (console_ours) ctx.close_at_start.push_back(console_ours.get());
 
+  UniqueFd cgroup_fd = manager ? v2_cgroup_fd(*manager, st.cgroup_state, o.cgroup) : UniqueFd{};
   auto switcher = runtime::ChildNamespaceSwitch::enter(ns->parent_side);
   if (!switcher) return std::unexpected(switcher.error());
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // CVE-2019-5736, as for the init
   int pidfd = -1;
-  pid_t pid = clone_child(&pidfd);
+  bool into_cgroup = false;
+  pid_t pid = clone_child(&pidfd, cgroup_fd.get(), &into_cgroup);
   if (pid == 0) child_main(ctx);
   int clone_err = errno;
   ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -294,7 +341,7 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   console.reset();
 
   if (auto r = set_limits(process, pid); !r) return std::unexpected(r.error());
-  if (manager) {
+  if (manager && !into_cgroup) {
     if (auto r = manager->apply(st.cgroup_state, pid); !r) return std::unexpected(r.error());
     if (!o.cgroup.empty()) {
       if (auto r = enter_sub_cgroup(*manager, st.cgroup_state, o.cgroup, pid); !r)
