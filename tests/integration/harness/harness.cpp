@@ -393,6 +393,30 @@ bool process_exists(pid_t pid) {
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
 }
 
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (pid == ::getpid() || !process_exists(pid)) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Whole arguments only: "load-1-5" must not match a process of "load-1-50".
+    for (std::size_t at = 0; at < cmdline.size();) {
+      std::size_t end = cmdline.find('\0', at);
+      if (end == std::string::npos) end = cmdline.size();
+      if (cmdline.compare(at, end - at, needle) == 0) {
+        found.push_back(pid);
+        break;
+      }
+      at = end + 1;
+    }
+  }
+  return found;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

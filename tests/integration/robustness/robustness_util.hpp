@@ -27,10 +27,6 @@ bool wait_for_text(const std::string& path, const std::string& text,
 // SIGKILLs and reaps it; returns its wait status.
 int kill_and_reap(const Background& bg);
 
-// Pids (other than this process) with an argument equal to `needle`: an init that never reached
-// execve still runs keel's code with keel's argv, which names the container id.
-std::vector<pid_t> processes_mentioning(const std::string& needle);
-
 // What container `id` left behind, one readable line per leak (empty: nothing):
 // its dir under `state_root`, /sys/fs/cgroup/*/keel-test/<id>, mountinfo lines mentioning
 // `bundle_dir` or `id`, and processes with `id` as an argument. Waits up to ~1 s for

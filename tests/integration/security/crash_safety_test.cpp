@@ -16,28 +16,6 @@
 
 using namespace keel::test;
 using namespace keel::test::security;
-namespace fs = std::filesystem;
-
-namespace {
-
-// Pids whose cmdline mentions `needle` (the init of a killed create still runs keel's code, with
-// keel's argv, which names the container id), other than this test process.
-std::vector<pid_t> processes_mentioning(const std::string& needle) {
-  std::vector<pid_t> found;
-  std::error_code ec;
-  for (auto& e : fs::directory_iterator("/proc", ec)) {
-    std::string name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t pid = std::stoi(name);
-    if (pid == ::getpid() || !process_exists(pid)) continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
-  }
-  return found;
-}
-
-}  // namespace
 
 namespace {
 
