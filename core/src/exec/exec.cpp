@@ -32,6 +32,7 @@
 #include "process_handle.hpp"
 #include "pty_relay.hpp"
 #include "runtime_files.hpp"
+#include "seccomp_program.hpp"
 #include "sync_channel.hpp"
 
 #ifndef CLONE_NEWTIME
@@ -91,19 +92,6 @@ Result<Namespaces> open_namespaces(pid_t pid) {
   if (!timens) return std::unexpected(timens.error());
   out.parent_side.join_time = std::move(*timens);
   return out;
-}
-
-Result<std::optional<SyscallFilter::Program>> compile_seccomp(const PluginHost& host,
-                                                              const spec::Config& cfg,
-                                                              const std::string& cache_dir) {
-  if (!cfg.linux || !cfg.linux->seccomp) return std::nullopt;
-  auto filter = host.syscall_filter();
-  if (!filter) return std::unexpected(filter.error());
-  if (!*filter)
-    return fail("the spec has linux.seccomp but no syscall filter plugin is available", ENOTSUP);
-  auto prog = (*filter)->compile(cfg.seccomp_json, cache_dir);
-  if (!prog) return std::unexpected(prog.error().context("compiling seccomp profile"));
-  return std::optional(std::move(*prog));
 }
 
 // Kills and reaps the child unless disarmed (any failure before it runs).
@@ -270,7 +258,7 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   if (auto r = process::resolve_executable(root, process); !r) return std::unexpected(r.error());
 
   PluginHost host(load_plugin_config().value_or(PluginConfig{}));
-  auto seccomp = compile_seccomp(host, config, g.root + "/@seccomp-cache");
+  auto seccomp = runtime::compile_seccomp(host, config, g.root);
   if (!seccomp) return std::unexpected(seccomp.error());
   spec::Config labelled = config;
   labelled.process = process;

@@ -31,6 +31,7 @@
 #include "process_handle.hpp"
 #include "runtime_files.hpp"
 #include "runtime_hooks.hpp"
+#include "seccomp_program.hpp"
 #include "sync_channel.hpp"
 
 namespace keel::runtime {
@@ -74,19 +75,6 @@ pid_t clone_init(unsigned long flags, int cgroup_fd, int* pidfd) {
     return clone_init(flags, -1, pidfd);
   }
   return pid;
-}
-
-Result<std::optional<SyscallFilter::Program>> compile_seccomp(const PluginHost& host,
-                                                              const spec::Config& cfg,
-                                                              const std::string& dir) {
-  if (!cfg.linux || !cfg.linux->seccomp) return std::nullopt;
-  auto filter = host.syscall_filter();
-  if (!filter) return std::unexpected(filter.error());
-  if (!*filter)
-    return fail("the spec has linux.seccomp but no syscall filter plugin is available", ENOTSUP);
-  auto prog = (*filter)->compile(cfg.seccomp_json, dir);
-  if (!prog) return std::unexpected(prog.error().context("compiling seccomp profile"));
-  return std::optional(std::move(*prog));
 }
 
 // The controller -> host dir map the rootfs needs for "cgroup" mounts.
@@ -221,9 +209,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
   KEEL_TEST_STEP("cgroup-recorded");
 
-  // Compiled programs are cached per profile under the state root; "@" cannot appear in a
-  // container id, so the cache dir never collides with (or lists as) a container.
-  auto seccomp = compile_seccomp(host, *config, g.root + "/@seccomp-cache");
+  auto seccomp = compile_seccomp(host, *config, g.root);
   if (!seccomp) return std::unexpected(seccomp.error());
   auto labels = plan_labels(host, *config);
   if (!labels) return std::unexpected(labels.error());
