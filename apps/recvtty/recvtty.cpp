@@ -17,6 +17,7 @@
 
 #include "keel/error.hpp"
 #include "keel/fd.hpp"
+#include "keel/linux/fd_passing.hpp"
 
 namespace {
 
@@ -41,20 +42,10 @@ Result<UniqueFd> receive_master(int listener) {
   UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
   if (!conn) return keel::sys_error("accept");
   char buf[256];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) < 0) return keel::sys_error("recvmsg");
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-    return keel::fail("no file descriptor was sent on the console socket");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return UniqueFd(fd);
+  auto got = keel::recv_with_fd(conn.get(), buf);
+  if (!got) return std::unexpected(got.error().context("recvmsg"));
+  if (!got->fd) return keel::fail("no file descriptor was sent on the console socket");
+  return std::move(got->fd);
 }
 
 bool write_all(int fd, const char* p, size_t n) {

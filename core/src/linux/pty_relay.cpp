@@ -10,6 +10,8 @@
 #include <cstring>
 #include <functional>
 
+#include "keel/linux/fd_passing.hpp"
+
 namespace keel::runtime {
 namespace {
 
@@ -27,19 +29,10 @@ void write_all(int fd, const char* data, size_t len) {
 
 Result<UniqueFd> receive_pty_master(int sock) {
   char buf[256];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0) return sys_error("receiving the pty master");
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return fail("no pty master on the console socket");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return UniqueFd(fd);
+  auto got = recv_with_fd(sock, buf);
+  if (!got) return std::unexpected(got.error().context("receiving the pty master"));
+  if (!got->fd) return fail("no pty master on the console socket");
+  return std::move(got->fd);
 }
 
 std::optional<winsize> stdin_window_size() {

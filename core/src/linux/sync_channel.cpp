@@ -41,32 +41,15 @@ Result<void> sync_send_fd(int fd, SyncType type, int pass_fd) {
 
 Result<SyncMessage> sync_recv(int fd) {
   char buf[kMaxMessage];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  UniqueFd passed;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int got;
-      std::memcpy(&got, CMSG_DATA(c), sizeof got);
-      passed.reset(got);
-    }
-  }
-  if (n < 0) return sys_error("reading from the sync socket");
+  auto got = recv_with_fd(fd, buf);
+  if (!got) return std::unexpected(got.error().context("reading from the sync socket"));
+  size_t n = got->size;
   if (n == 0) return fail("the container init exited without reporting", EPIPE);
-  if (static_cast<size_t>(n) < sizeof(Wire)) return fail("short message on the sync socket");
+  if (n < sizeof(Wire)) return fail("short message on the sync socket");
   Wire head;
   std::memcpy(&head, buf, sizeof head);
   return SyncMessage{static_cast<SyncType>(head.type), head.err,
-                     std::string(buf + sizeof head, n - sizeof head), std::move(passed)};
+                     std::string(buf + sizeof head, n - sizeof head), std::move(got->fd)};
 }
 
 Result<void> sync_expect(int fd, SyncType want) {
