@@ -393,7 +393,7 @@ bool process_exists(pid_t pid) {
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
 }
 
-std::vector<pid_t> processes_mentioning(const std::string& needle) {
+std::vector<pid_t> processes_with_argument(const std::string& needle) {
   std::vector<pid_t> found;
   std::error_code ec;
   for (auto& e : std::filesystem::directory_iterator("/proc", ec)) {

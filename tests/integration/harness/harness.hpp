@@ -121,7 +121,7 @@ bool path_exists(const std::string& path);
 bool process_exists(pid_t pid);  // alive and not a zombie
 // Pids (other than this process) with an argument equal to `needle`: an init that never reached
 // execve still runs keel's code with keel's argv, which names the container id.
-std::vector<pid_t> processes_mentioning(const std::string& needle);
+std::vector<pid_t> processes_with_argument(const std::string& needle);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text, int mode = 0644);
 // Removes a cgroup dir and everything below it (children first), in every hierarchy.

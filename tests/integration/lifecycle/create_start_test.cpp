@@ -105,7 +105,9 @@ TEST_CASE("list shows a created container") {
   CHECK(j.out.find("\"id\":\"" + b.id() + "\"") != std::string::npos);
 }
 
-TEST_CASE("the init's comm before start is keel:[2:INIT] (runc's runc:[2:INIT]), after start the container's") {
+TEST_CASE(
+    "the init's comm before start is keel:[2:INIT] (runc's runc:[2:INIT]), after start the "
+    "container's") {
   Bundle b;
   b.set_command("exec sleep 30");
   REQUIRE(b.create().exit_code == 0);

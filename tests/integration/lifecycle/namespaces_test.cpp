@@ -154,14 +154,14 @@ ino_t owner_userns_of(pid_t pid, const std::string& type) {
   int owner = ::ioctl(ns, NS_GET_USERNS);
   ::close(ns);
   REQUIRE_MESSAGE(owner >= 0, "NS_GET_USERNS on " << path);
-  struct stat sb{};
+  struct stat sb {};
   ::fstat(owner, &sb);
   ::close(owner);
   return sb.st_ino;
 }
 
 ino_t userns_of(pid_t pid) {
-  struct stat sb{};
+  struct stat sb {};
   REQUIRE(::stat(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), &sb) == 0);
   return sb.st_ino;
 }

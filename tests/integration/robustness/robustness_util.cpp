@@ -80,10 +80,10 @@ std::vector<std::string> leftovers(const std::string& id, const std::string& sta
   for (const auto& cg : keel_test_cgroups(id)) left.push_back("cgroup " + cg);
   for (const auto& line : mounts_mentioning(bundle_dir)) left.push_back("mount " + line);
   for (const auto& line : mounts_mentioning(id)) left.push_back("mount " + line);
-  auto procs = processes_mentioning(id);
+  auto procs = processes_with_argument(id);
   for (int i = 0; i < 50 && !procs.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    procs = processes_mentioning(id);
+    procs = processes_with_argument(id);
   }
   for (pid_t p : procs) left.push_back("process " + std::to_string(p));
   return left;

@@ -60,7 +60,7 @@ TEST_CASE(
       // What the kill left is there (so the checks after the recovery can fail).
       CHECK(path_exists(b.state_root() + "/" + b.id()));
       CHECK(keel_test_cgroups(b.id()).empty() == !cgroup_left);
-      if (init_left) CHECK_FALSE(processes_mentioning(b.id()).empty());
+      if (init_left) CHECK_FALSE(processes_with_argument(b.id()).empty());
 
       auto before = b.keel({"list", "-q"});
       CHECK_MESSAGE(before.exit_code == 0, before.err);

@@ -44,10 +44,10 @@ TEST_CASE(
     // removes it too.
     CHECK_FALSE(path_exists(b.state_root() + "/" + b.id()));
     // A leftover init dies of PDEATHSIG or by delete --force's cgroup kill; give it a moment.
-    auto left = processes_mentioning(b.id());
+    auto left = processes_with_argument(b.id());
     for (int i = 0; i < 50 && !left.empty(); ++i) {
       ::usleep(20000);
-      left = processes_mentioning(b.id());
+      left = processes_with_argument(b.id());
     }
     CHECK(left.empty());
     CHECK(mount_count() == mounts);
