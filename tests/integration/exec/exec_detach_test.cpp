@@ -237,25 +237,11 @@ TEST_CASE("exec --pidfd-socket sends a pidfd of the exec'd process") {
   auto r =
       exec_in(b, {"--detach", "--pid-file", pid_file, "--pidfd-socket", path}, {"sleep", "300"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-  REQUIRE(conn >= 0);
-  char buf[64];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  REQUIRE(::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) > 0);
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  REQUIRE(c != nullptr);
-  int pidfd;
-  std::memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+  int pidfd = accept_fd(listener);
+  REQUIRE(pidfd >= 0);
   // The fd's Pid: line names the exec'd process.
   std::string info = read_file("/proc/self/fdinfo/" + std::to_string(pidfd));
   CHECK(info.find("Pid:\t" + trim(read_file(pid_file)) + "\n") != std::string::npos);
   ::close(pidfd);
-  ::close(conn);
   ::close(listener);
 }

@@ -71,22 +71,8 @@ TEST_CASE("SCMP_ACT_NOTIFY: the listener fd reaches the agent at listenerPath wi
   // The agent: receive the listener, answer the first notification with EPERM.
   std::string message;
   std::thread agent([&] {
-    int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (conn < 0) return;
-    char buf[4096];
-    iovec iov{buf, sizeof buf};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-    ::close(conn);
-    if (n <= 0 || !CMSG_FIRSTHDR(&msg)) return;
-    message.assign(buf, n);
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof fd);
+    int fd = accept_fd(listener, &message);
+    if (fd < 0) return;
     seccomp_notif req{};
     if (::ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
       seccomp_notif_resp resp{};

@@ -24,29 +24,6 @@ int listen_at(const std::string& path) {
   return fd;
 }
 
-// Accepts one connection and receives one fd (SCM_RIGHTS); -1 when none came.
-int receive_fd(int listener, std::string* name) {
-  int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-  if (conn < 0) return -1;
-  char buf[256];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  ::close(conn);
-  if (n < 0) return -1;
-  if (name) name->assign(buf, n);
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
-}
-
 std::string read_until(int fd, const std::string& marker) {
   std::string out;
   for (int i = 0; i < 100 && out.find(marker) == std::string::npos; ++i) {
@@ -71,7 +48,7 @@ TEST_CASE("terminal: the pty master goes to --console-socket and the container w
   auto c = b.create({"--console-socket", sock});
   REQUIRE_MESSAGE(c.exit_code == 0, c.err);
   std::string name;
-  int master = receive_fd(listener, &name);
+  int master = accept_fd(listener, &name);
   ::close(listener);
   REQUIRE(master >= 0);
   REQUIRE(b.start().exit_code == 0);
@@ -97,7 +74,7 @@ TEST_CASE("--pidfd-socket receives a pidfd of the init") {
   int listener = listen_at(sock);
   auto c = b.create({"--pidfd-socket", sock});
   REQUIRE_MESSAGE(c.exit_code == 0, c.err);
-  int pidfd = receive_fd(listener, nullptr);
+  int pidfd = accept_fd(listener, nullptr);
   ::close(listener);
   REQUIRE(pidfd >= 0);
   // The fdinfo of a pidfd names the process it refers to.

@@ -41,23 +41,10 @@ class MultiAgent {
   bool accept_one() {
     pollfd p{listen_, POLLIN, 0};
     if (::poll(&p, 1, 10000) <= 0) return false;
-    int conn = ::accept4(listen_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (conn < 0) return false;
-    char data[8192];
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    iovec iov{data, sizeof data};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-    ::close(conn);
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (n <= 0 || !c || c->cmsg_type != SCM_RIGHTS) return false;
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    states.emplace_back(data, size_t(n));
+    std::string state;
+    int fd = accept_fd(listen_, &state);
+    if (fd < 0) return false;
+    states.push_back(state);
     listeners.push_back(fd);
     return true;
   }
