@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -417,6 +418,16 @@ std::vector<pid_t> processes_with_argument(const std::string& needle) {
     }
   }
   return found;
+}
+
+int listen_at(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 4) != 0)
+    throw std::runtime_error("harness: listening at " + path + ": " + std::strerror(errno));
+  return fd;
 }
 
 int accept_fd(int listener, std::string* payload) {

@@ -125,6 +125,9 @@ std::vector<pid_t> processes_with_argument(const std::string& needle);
 // Accepts one connection on a listening unix socket and receives one fd (SCM_RIGHTS) from it,
 // its payload in *payload when given; -1 when nothing or no fd came. The test's own receiver
 // (not keel's), so the runtime's side of the wire format is checked independently.
+// A listening unix stream socket at `path` (like the console socket containerd's shim or conmon
+// creates); the caller closes it.
+int listen_at(const std::string& path);
 int accept_fd(int listener, std::string* payload = nullptr);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text, int mode = 0644);

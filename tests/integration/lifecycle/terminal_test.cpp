@@ -13,17 +13,6 @@ using namespace keel::test;
 
 namespace {
 
-// A listening unix socket at `path`, like the one containerd's shim or conmon creates.
-int listen_at(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 4) == 0);
-  return fd;
-}
-
 std::string read_until(int fd, const std::string& marker) {
   std::string out;
   for (int i = 0; i < 100 && out.find(marker) == std::string::npos; ++i) {

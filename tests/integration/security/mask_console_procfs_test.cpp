@@ -92,20 +92,6 @@ TEST_CASE(
   }
 }
 
-namespace {
-
-int listen_at(const std::string& path) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, 4) == 0);
-  return fd;
-}
-
-}  // namespace
-
 TEST_CASE("CVE-2025-52565: a /dev/console symlinked to a host path gets no file and no bind") {
   for (bool absolute : {true, false}) {
     CAPTURE(absolute);
