@@ -37,6 +37,24 @@ Result<void> write_file(const std::string& dir, std::string_view file, std::stri
   return {};
 }
 
+Result<void> write_each(const std::string& dir, std::string_view file,
+                        const std::vector<std::string>& values) {
+  std::string path = join(dir, file);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_TRUNC));
+  for (const std::string& value : values) {
+    auto failed = [&](int err) {
+      return std::unexpected(
+          Error{err, "writing " + path + ": \"" + value + "\": " + std::strerror(err)});
+    };
+    if (!fd) return failed(errno);
+    std::string line = value + '\n';
+    ssize_t n = ::write(fd.get(), line.data(), line.size());
+    if (n < 0) return failed(errno);
+    if (static_cast<size_t>(n) != line.size()) return failed(EIO);
+  }
+  return {};
+}
+
 Result<std::string> read_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return sys_error("reading " + path);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
 #include <set>
 
 #include "keel/cgroup/fs.hpp"
@@ -38,16 +39,24 @@ std::string parent_of(const std::string& dir) {
   return dir.substr(0, dir.rfind('/'));
 }
 
-// A new v1 cpuset has empty cpus/mems and refuses tasks: inherit the parent's.
+// A new v1 cpuset has empty cpus/mems and refuses tasks: inherit the parent's. Top-down, so
+// each level's value is read once and is the parent's value for the level below.
 Result<void> init_cpuset(const std::string& mount, const std::string& leaf) {
-  for (const std::string& dir : levels(mount, leaf)) {
-    for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+  for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+    std::optional<std::string> above;  // the value of the level above, once read
+    for (const std::string& dir : levels(mount, leaf)) {
       auto cur = read_file(join(dir, file));
       if (!cur) return std::unexpected(cur.error());
-      if (!trim(*cur).empty()) continue;
-      auto parent = read_file(join(parent_of(dir), file));
-      if (!parent) return std::unexpected(parent.error());
-      if (auto w = write_file(dir, file, trim(*parent)); !w) return w;
+      if (!trim(*cur).empty()) {
+        above = trim(*cur);
+        continue;
+      }
+      if (!above) {
+        auto parent = read_file(join(parent_of(dir), file));
+        if (!parent) return std::unexpected(parent.error());
+        above = trim(*parent);
+      }
+      if (auto w = write_file(dir, file, *above); !w) return w;
     }
   }
   return {};

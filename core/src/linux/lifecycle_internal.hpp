@@ -12,6 +12,10 @@ namespace keel::runtime {
 // Lets a created container's init proceed to execve and runs poststart hooks.
 // The caller holds the container's lock.
 Result<void> start_created(StateStore& store, const ContainerState& st);
+// The same for the process that created it (run), which still holds the init's pidfd and the
+// parsed spec: no second look at /proc and no second parse of the config.
+Result<void> start_created(StateStore& store, const ContainerState& st, int pidfd,
+                           const spec::Config& cfg);
 
 // Destroys the cgroup, runs poststop hooks (failures logged) and removes the state dir.
 // The init must already be dead.

@@ -79,7 +79,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
     foreground.emplace();
     if (notify) foreground->relay_notify(std::move(notify), *notify_host);
   }
-  if (auto r = start_created(store, launched->state); !r) {
+  if (auto r = start_created(store, launched->state, launched->pidfd.get(), launched->config); !r) {
     launched->lock.reset();
     (void)remove_after_run(store, launched->state);
     return std::unexpected(r.error());

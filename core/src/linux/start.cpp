@@ -42,24 +42,29 @@ Result<void> release_init(const std::string& fifo, int pidfd) {
 
 }  // namespace
 
-Result<void> start_created(StateStore& store, const ContainerState& st) {
+Result<void> start_created(StateStore& store, const ContainerState& st, int pidfd,
+                           const spec::Config& cfg) {
   std::string fifo = store.dir_of(st.id) + "/exec.fifo";
-  auto pidfd = open_pidfd_checked(st.init_pid, st.init_start_time);
-  if (!pidfd) return fail("cannot start a container that has stopped");
-  if (auto r = release_init(fifo, pidfd->get()); !r) return r;
+  if (auto r = release_init(fifo, pidfd); !r) return r;
   ::unlink(fifo.c_str());
 
-  auto cfg = spec::parse_config(st.config_json);
-  if (cfg && cfg->hooks && !cfg->hooks->poststart.empty()) {
-    auto r = run_runtime_hooks(cfg->hooks->poststart, state_json(st, Status::running, false),
+  if (cfg.hooks && !cfg.hooks->poststart.empty()) {
+    auto r = run_runtime_hooks(cfg.hooks->poststart, state_json(st, Status::running, false),
                                "poststart");
     if (!r) {
       // runtime-spec 1.3: a failing poststart hook fails start and stops the container.
-      (void)pidfd_signal(pidfd->get(), SIGKILL);
+      (void)pidfd_signal(pidfd, SIGKILL);
       return r;
     }
   }
   return {};
+}
+
+Result<void> start_created(StateStore& store, const ContainerState& st) {
+  auto pidfd = open_pidfd_checked(st.init_pid, st.init_start_time);
+  if (!pidfd) return fail("cannot start a container that has stopped");
+  auto cfg = spec::parse_config(st.config_json);
+  return start_created(store, st, pidfd->get(), cfg ? *cfg : spec::Config{});
 }
 
 }  // namespace runtime

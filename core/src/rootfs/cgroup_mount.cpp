@@ -5,6 +5,7 @@
 // of the container's cgroup directory.
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -12,7 +13,6 @@
 #include <set>
 
 #include "mount_api.hpp"
-#include "mountinfo.hpp"
 #include "rootfs_internal.hpp"
 
 namespace keel::rootfs::detail {
@@ -25,36 +25,45 @@ bool pure_cgroup_v2() {
   return ::statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == kCgroup2SuperMagic;
 }
 
-// The name runc gives a hierarchy inside the container: the base name of its host mount point.
+// The name runc gives a hierarchy inside the container: the base name of its host mount point
+// (runc finds it in mountinfo; the nearest ancestor of `dir` that is a mount root is the same
+// mount and costs a few statx instead of the kernel printing every mount of the namespace).
 // Empty for a dir on the cgroup2 hierarchy of a hybrid host: runc 1.1 does not show it inside.
-std::string hierarchy_name(const std::vector<MountEntry>& mounts, const std::string& key,
-                           const std::string& dir) {
-  const MountEntry* best = nullptr;
-  for (const auto& m : mounts) {
-    if (m.fs_type != "cgroup" && m.fs_type != "cgroup2") continue;
-    bool under = dir == m.mount_point ||
-                 (dir.starts_with(m.mount_point) && dir.size() > m.mount_point.size() &&
-                  dir[m.mount_point.size()] == '/');
-    if (under && (!best || m.mount_point.size() > best->mount_point.size())) best = &m;
+std::string hierarchy_name(const std::string& key, const std::string& dir) {
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) == 0 && fs.f_type == kCgroup2SuperMagic) return "";
+  std::string at = dir;
+  while (at.size() > 1) {
+    struct statx stx {};
+    if (::statx(AT_FDCWD, at.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0) break;
+    if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+        (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+      return at.substr(at.rfind('/') + 1);
+    at = at.substr(0, at.rfind('/'));
   }
-  if (best && best->fs_type == "cgroup2") return "";
-  if (best) return best->mount_point.substr(best->mount_point.rfind('/') + 1);
   return key.starts_with("name=") ? key.substr(5) : key;
 }
 
-Result<void> bind_cgroup_dir(const Context& c, const std::string& dir, const std::string& dest,
-                             const MountOptions& o) {
+Result<void> bind_cgroup_dir(const std::string& dir, int target_fd, const MountOptions& o) {
   auto tree = clone_tree(AT_FDCWD, dir, true);
   if (!tree) return std::unexpected(tree.error());
-  auto target = open_in_root(c.root_fd, dest, true, false);
-  if (!target) return std::unexpected(target.error());
   Attr a = attr_from_flags(o.flags, o.clear);
   if (auto r = set_attr(tree->get(), false, a.set, a.clr); !r) return r;
   if (auto r = set_attr(tree->get(), true, o.attr_set, o.attr_clr); !r) return r;
-  if (auto r = attach(tree->get(), target->get()); !r) return r;
+  if (auto r = attach(tree->get(), target_fd); !r) return r;
   if (o.propagation)
     return set_attr(tree->get(), (o.propagation & MS_REC) != 0, 0, 0, o.propagation & ~MS_REC);
   return {};
+}
+
+// The per-hierarchy directories are made in the tmpfs this mount just created, below its fd:
+// nothing else can have put a symlink there, so no lookup in the root is needed.
+Result<UniqueFd> make_subdir(int dir_fd, const std::string& name) {
+  if (::mkdirat(dir_fd, name.c_str(), 0755) < 0 && errno != EEXIST)
+    return sys_error("mkdir " + name);
+  UniqueFd fd(::openat(dir_fd, name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return sys_error("open " + name);
+  return fd;
 }
 
 Result<void> mount_cgroup_v1(const Context& c, const spec::Mount& m, const MountOptions& o) {
@@ -62,19 +71,18 @@ Result<void> mount_cgroup_v1(const Context& c, const spec::Mount& m, const Mount
       m.destination, "tmpfs", "tmpfs", {"nosuid", "nodev", "noexec", "mode=755"}, {}, {}};
   MountOptions tmpfs_options = parse_mount_options(tmpfs.options);
   tmpfs_options.propagation = o.propagation;
-  if (auto r = mount_filesystem(c, tmpfs, tmpfs_options); !r) return r;
+  auto top = mount_filesystem(c, tmpfs, tmpfs_options);
+  if (!top) return std::unexpected(top.error());
 
-  auto mounts = read_mountinfo();
-  if (!mounts) return std::unexpected(mounts.error());
   std::set<std::string> done;
   for (const auto& [key, dir] : c.plan.cgroup_paths) {
-    std::string name = hierarchy_name(*mounts, key, dir);
+    std::string name = hierarchy_name(key, dir);
     if (name.empty() || !done.insert(name).second) continue;
-    if (auto r = bind_cgroup_dir(c, dir, m.destination + "/" + name, o); !r)
+    auto target = make_subdir(top->get(), name);
+    if (!target) return std::unexpected(target.error());
+    if (auto r = bind_cgroup_dir(dir, target->get(), o); !r)
       return std::unexpected(r.error().context("binding " + dir));
   }
-  auto parent = open_in_root(c.root_fd, m.destination, false, false);
-  if (!parent) return std::unexpected(parent.error());
   for (const auto& name : done) {
     if (name.find(',') == std::string::npos) continue;
     size_t start = 0;
@@ -82,7 +90,7 @@ Result<void> mount_cgroup_v1(const Context& c, const spec::Mount& m, const Mount
       size_t comma = name.find(',', start);
       if (comma == std::string::npos) comma = name.size();
       std::string part = name.substr(start, comma - start);
-      if (!part.empty() && ::symlinkat(name.c_str(), parent->get(), part.c_str()) < 0 &&
+      if (!part.empty() && ::symlinkat(name.c_str(), top->get(), part.c_str()) < 0 &&
           errno != EEXIST)
         return sys_error("symlink " + part + " -> " + name);
       start = comma + 1;
@@ -96,7 +104,8 @@ Result<void> mount_cgroup_v2(const Context& c, const spec::Mount& m, const Mount
   if (c.plan.cgroup_namespace) {
     spec::Mount fs{m.destination, "cgroup2", "cgroup", m.options, {}, {}};
     auto r = mount_filesystem(c, fs, o);
-    if (r || (r.error().code != EPERM && r.error().code != EBUSY)) return r;
+    if (r) return {};
+    if (r.error().code != EPERM && r.error().code != EBUSY) return std::unexpected(r.error());
   }
   std::string dir;
   if (auto it = c.plan.cgroup_paths.find("unified"); it != c.plan.cgroup_paths.end())
@@ -104,7 +113,9 @@ Result<void> mount_cgroup_v2(const Context& c, const spec::Mount& m, const Mount
   else if (c.plan.cgroup_paths.size() == 1)
     dir = c.plan.cgroup_paths.begin()->second;
   if (dir.empty()) return fail("no cgroup directory to bind for a cgroup v2 host", ENOENT);
-  return bind_cgroup_dir(c, dir, m.destination, o);
+  auto target = open_in_root(c.root_fd, m.destination, true, false);
+  if (!target) return std::unexpected(target.error());
+  return bind_cgroup_dir(dir, target->get(), o);
 }
 
 }  // namespace

@@ -61,48 +61,70 @@ using detail::openat2_in_root;
 
 constexpr int kMaxSymlinks = 40;
 
-// Creates the first missing component of `parts` (below its longest existing prefix). Returns
-// the rewritten path when that component is a dangling symlink, to be resolved again in the
-// root; otherwise an empty string.
-Result<std::string> create_first_missing(int root_fd, const std::vector<std::string>& parts,
-                                         bool as_file) {
-  size_t k = 0;
+// What create_missing did: made the whole path (`fd` is its last component), or met a dangling
+// symlink (`rewritten` is the path to resolve again in the root), or neither (a concurrent
+// change: resolve again).
+struct Created {
+  UniqueFd fd;
+  std::string rewritten;
+};
+
+// The fd of a component we just created below `parent`, refusing anything but what we made: a
+// racing rename could have put a symlink there, which only a lookup in the root may follow.
+UniqueFd reopen_created(int parent, const std::string& name, bool dir) {
+  int flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | (dir ? O_DIRECTORY : 0);
+  UniqueFd fd(::openat(parent, name.c_str(), flags));
+  if (!fd || dir) return fd;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) < 0 || !S_ISREG(st.st_mode)) return UniqueFd();
+  return fd;
+}
+
+// Creates the missing components of `parts` below its longest existing prefix. That prefix is
+// looked for from the parent up, as the usual case is one missing leaf (/dev/pts). Components
+// after the first are created below the fd of the one before, not looked up again.
+Result<Created> create_missing(int root_fd, const std::vector<std::string>& parts, bool as_file) {
+  if (parts.empty()) return Created{};  // "/" always exists: look up again
+  size_t k = parts.size() - 1;          // the first missing component, if parts[0..k) exists
   UniqueFd parent;
-  {
-    auto root = openat2_in_root(root_fd, ".", O_PATH | O_DIRECTORY, 0);
-    if (!root) return std::unexpected(root.error());
-    parent = std::move(*root);
-  }
-  for (; k < parts.size(); ++k) {
-    auto next = openat2_in_root(root_fd, join_path(parts, 0, k + 1), O_PATH, 0);
-    if (!next) {
-      if (next.error().code != ENOENT) return std::unexpected(next.error());
+  for (;;) {
+    auto prefix = openat2_in_root(root_fd, join_path(parts, 0, k), O_PATH, 0);
+    if (prefix) {
+      parent = std::move(*prefix);
       break;
     }
-    parent = std::move(*next);
+    if (prefix.error().code != ENOENT || k == 0) return std::unexpected(prefix.error());
+    --k;
   }
-  if (k == parts.size()) return std::string();  // appeared meanwhile
-  const std::string& name = parts[k];
-  bool last = k + 1 == parts.size();
-  int rc;
-  if (last && as_file) {
-    rc = ::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
-                  0644);
-    if (rc >= 0) ::close(rc);
-  } else {
-    rc = ::mkdirat(parent.get(), name.c_str(), 0755);
+  for (; k < parts.size(); ++k) {
+    const std::string& name = parts[k];
+    bool last = k + 1 == parts.size();
+    int rc;
+    if (last && as_file) {
+      rc = ::openat(parent.get(), name.c_str(),
+                    O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+      if (rc >= 0) ::close(rc);
+    } else {
+      rc = ::mkdirat(parent.get(), name.c_str(), 0755);
+    }
+    if (rc < 0) {
+      if (errno != EEXIST) return sys_error("creating " + join_path(parts, 0, k + 1));
+      // It exists but did not resolve: a dangling symlink. Follow it by rewriting the path;
+      // the next openat2 resolves the result inside the root again.
+      std::array<char, 4096> buf{};
+      ssize_t n = ::readlinkat(parent.get(), name.c_str(), buf.data(), buf.size() - 1);
+      if (n < 0) return Created{};  // not a symlink: a concurrent create; look up again
+      std::string target(buf.data(), static_cast<size_t>(n));
+      std::string rewritten =
+          target.starts_with('/') ? target : join_path(parts, 0, k) + "/" + target;
+      if (!last) rewritten += "/" + join_path(parts, k + 1, parts.size());
+      return Created{UniqueFd(), rewritten};
+    }
+    UniqueFd made = reopen_created(parent.get(), name, !(last && as_file));
+    if (!made) return Created{};
+    parent = std::move(made);
   }
-  if (rc >= 0) return std::string();
-  if (errno != EEXIST) return sys_error("creating " + join_path(parts, 0, k + 1));
-  // It exists but did not resolve: a dangling symlink. Follow it by rewriting the path; the
-  // next openat2 resolves the result inside the root again.
-  std::array<char, 4096> buf{};
-  ssize_t n = ::readlinkat(parent.get(), name.c_str(), buf.data(), buf.size() - 1);
-  if (n < 0) return std::string();  // not a symlink: a concurrent create; retry the lookup
-  std::string target(buf.data(), static_cast<size_t>(n));
-  std::string rewritten = target.starts_with('/') ? target : join_path(parts, 0, k) + "/" + target;
-  if (k + 1 < parts.size()) rewritten += "/" + join_path(parts, k + 1, parts.size());
-  return rewritten;
+  return Created{std::move(parent), ""};
 }
 
 }  // namespace
@@ -118,11 +140,12 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, b
       return fd;
     }
     parts = detail::split_path(rel);
-    auto rewritten = create_first_missing(root_fd, parts, as_file);
-    if (!rewritten) return std::unexpected(rewritten.error());
-    if (!rewritten->empty()) {
+    auto created = create_missing(root_fd, parts, as_file);
+    if (!created) return std::unexpected(created.error());
+    if (created->fd) return std::move(created->fd);
+    if (!created->rewritten.empty()) {
       if (++links > kMaxSymlinks) return sys_error("resolving " + std::string(path), ELOOP);
-      rel = *rewritten;
+      rel = created->rewritten;
     }
   }
   return sys_error("resolving " + std::string(path), ELOOP);

@@ -29,8 +29,9 @@ struct Context {
 Result<std::string> path_in_root(const Context& c, int fd);
 
 Result<void> mount_spec(const Context& c, const spec::Mount& m);
-// A filesystem (not a bind) onto its directory, flags given to mount(2).
-Result<void> mount_filesystem(const Context& c, const spec::Mount& m, const MountOptions& o);
+// A filesystem (not a bind) onto its directory, flags given to mount(2). Returns the new mount's
+// root directory (O_RDONLY).
+Result<UniqueFd> mount_filesystem(const Context& c, const spec::Mount& m, const MountOptions& o);
 Result<void> mount_cgroup(const Context& c, const spec::Mount& m, const MountOptions& o);
 // /dev: default and spec devices, /dev/ptmx, the /dev symlinks, /dev/console.
 bool needs_dev_setup(const spec::Config& config);

@@ -50,19 +50,6 @@ Result<void> check_proc_target(const std::string& dest, int source_fd) {
   return fail("\"" + dest + "\" cannot be mounted because it is inside /proc");
 }
 
-// proc and sysfs go only on a real directory: a symlink there is refused, as runc does, so a
-// rootfs cannot point /proc somewhere the runtime later writes to (CVE-2019-16884 class).
-Result<void> refuse_symlinked_target(const Context& c, const spec::Mount& m) {
-  auto rel = join_path(split_path(m.destination), 0, split_path(m.destination).size());
-  auto fd = openat2_in_root(c.root_fd, rel, O_PATH | O_NOFOLLOW, 0);
-  if (!fd) return fd.error().code == ENOENT ? Result<void>{} : std::unexpected(fd.error());
-  struct stat st {};
-  if (::fstat(fd->get(), &st) < 0) return sys_error("fstat " + m.destination);
-  if (!S_ISDIR(st.st_mode))
-    return fail("filesystem \"" + m.type + "\" must be mounted on ordinary directory", ENOTDIR);
-  return {};
-}
-
 // Per-mount flags, recursive attributes and propagation on an attached or detached mount.
 Result<void> apply_options(int mnt_fd, const MountOptions& o, bool flags_recursive) {
   Attr a = attr_from_flags(o.flags, o.clear);
@@ -105,25 +92,51 @@ Result<void> mount_host_sysfs(const Context& c, const spec::Mount& m, const Moun
   return apply_propagation(tree->get(), o.propagation);
 }
 
+// The mount target of a filesystem, resolved once: whether it existed (tmpfs keeps its mode)
+// comes with it. proc and sysfs go only on a real directory: a symlink there is refused, as runc
+// does, so a rootfs cannot point /proc somewhere the runtime later writes to (CVE-2019-16884
+// class); so their lookup does not follow a symlink in the last component.
+struct FsTarget {
+  UniqueFd fd;
+  bool existed = false;
+  mode_t mode = 0;
+};
+
+Result<FsTarget> filesystem_target(const Context& c, const spec::Mount& m, bool special) {
+  auto parts = split_path(m.destination);
+  FsTarget t;
+  auto found = openat2_in_root(c.root_fd, join_path(parts, 0, parts.size()),
+                               O_PATH | (special ? O_NOFOLLOW : 0), 0);
+  if (found) {
+    t.fd = std::move(*found);
+    t.existed = true;
+  } else if (found.error().code == ENOENT) {
+    auto made = open_in_root(c.root_fd, m.destination, true, false);
+    if (!made) return std::unexpected(made.error());
+    t.fd = std::move(*made);
+  } else {
+    return std::unexpected(found.error().context("resolving " + m.destination));
+  }
+  struct stat st {};
+  if (::fstat(t.fd.get(), &st) < 0) return sys_error("fstat " + m.destination);
+  if (special && !S_ISDIR(st.st_mode))
+    return fail("filesystem \"" + m.type + "\" must be mounted on ordinary directory", ENOTDIR);
+  if (!S_ISDIR(st.st_mode)) return sys_error("mount target " + m.destination, ENOTDIR);
+  t.mode = st.st_mode;
+  return t;
+}
+
 }  // namespace
 
-Result<void> mount_filesystem(const Context& c, const spec::Mount& m, const MountOptions& o) {
+Result<UniqueFd> mount_filesystem(const Context& c, const spec::Mount& m, const MountOptions& o) {
   bool special = m.type == "proc" || m.type == "sysfs";
-  if (special) {
-    if (auto r = refuse_symlinked_target(c, m); !r) return r;
-  }
-  auto rel = join_path(split_path(m.destination), 0, split_path(m.destination).size());
-  // Only tmpfs needs to know whether the directory was there before (to keep its mode).
-  bool existed = m.type == "tmpfs" && openat2_in_root(c.root_fd, rel, O_PATH, 0).has_value();
-  auto target = open_in_root(c.root_fd, m.destination, true, false);
-  if (!target) return std::unexpected(target.error());
-  struct stat st {};
-  if (::fstat(target->get(), &st) < 0) return sys_error("fstat " + m.destination);
-  if (!S_ISDIR(st.st_mode)) return sys_error("mount target " + m.destination, ENOTDIR);
-  auto dest = path_in_root(c, target->get());
+  auto resolved = filesystem_target(c, m, special);
+  if (!resolved) return std::unexpected(resolved.error());
+  const UniqueFd& target = resolved->fd;
+  auto dest = path_in_root(c, target.get());
   if (!dest) return std::unexpected(dest.error());
   if (m.type != "proc") {
-    if (auto r = check_proc_target(*dest, -1); !r) return r;
+    if (auto r = check_proc_target(*dest, -1); !r) return std::unexpected(r.error());
   }
   // A read-only /dev is made so only after its devices exist (finish() does it, as runc).
   unsigned long flags = o.flags & ~kNotFlags;
@@ -133,26 +146,29 @@ Result<void> mount_filesystem(const Context& c, const spec::Mount& m, const Moun
 
   UniqueFd below;  // the directory's own contents, for tmpcopyup
   if (o.copy_up && m.type == "tmpfs") {
-    auto clone = clone_tree(target->get(), "", false);
+    auto clone = clone_tree(target.get(), "", false);
     if (!clone) return std::unexpected(clone.error());
     below = std::move(*clone);
   }
-  if (auto r = mount_fs_at(target->get(), source, m.type, flags, data); !r) return r;
+  if (auto r = mount_fs_at(target.get(), source, m.type, flags, data); !r)
+    return std::unexpected(r.error());
   auto mnt = openat2_in_root(c.root_fd, dest->substr(1).empty() ? "." : dest->substr(1),
                              O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
   if (!mnt) return std::unexpected(mnt.error());
   if (m.type == "tmpfs") {
     // Keep the directory's mode when the options do not set one (runc).
-    if (existed && o.data.find("mode=") == std::string::npos &&
-        ::fchmod(mnt->get(), st.st_mode & 07777) < 0)
+    if (resolved->existed && o.data.find("mode=") == std::string::npos &&
+        ::fchmod(mnt->get(), resolved->mode & 07777) < 0)
       return sys_error("chmod " + *dest);
     if (below) {
       if (auto r = copy_tree(below.get(), mnt->get()); !r)
         return std::unexpected(r.error().context("tmpcopyup"));
     }
   }
-  if (auto r = set_attr(mnt->get(), true, o.attr_set, o.attr_clr); !r) return r;
-  return apply_propagation(mnt->get(), o.propagation);
+  if (auto r = set_attr(mnt->get(), true, o.attr_set, o.attr_clr); !r)
+    return std::unexpected(r.error());
+  if (auto r = apply_propagation(mnt->get(), o.propagation); !r) return std::unexpected(r.error());
+  return std::move(*mnt);
 }
 
 std::string clean_path(std::string_view path) {
@@ -187,8 +203,8 @@ Result<void> mount_spec(const Context& c, const spec::Mount& m) {
     r = mount_cgroup(c, m, o);
   } else if (m.type == "sysfs" && !c.plan.private_network) {
     r = mount_host_sysfs(c, m, o);
-  } else {
-    r = mount_filesystem(c, m, o);
+  } else if (auto mounted = mount_filesystem(c, m, o); !mounted) {
+    r = std::unexpected(mounted.error());
   }
   if (!r)
     return std::unexpected(

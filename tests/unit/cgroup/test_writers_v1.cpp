@@ -9,6 +9,12 @@ using namespace keel::cgroup;
 
 namespace {
 
+// runc's default device rules as a new cgroup gets them: one devices.allow write each
+// (TempTree::get drops the last newline).
+const char* kDefaultAllows =
+    "b *:* m\nc *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\nc 1:9 rwm\nc 5:0 rwm\n"
+    "c 5:2 rwm\nc 10:200 rwm\nc 136:* rwm";
+
 const char* kControllers[] = {"cpu",   "cpuacct", "cpuset",  "memory",  "devices",  "freezer",
                               "blkio", "pids",    "hugetlb", "net_cls", "net_prio", "rdma"};
 
@@ -123,9 +129,9 @@ TEST_CASE("v1 writers put every resources field in its v1 file") {
   CHECK(t.get("net_cls/c/net_cls.classid") == "1048577");
   CHECK(t.get("net_prio/c/net_prio.ifpriomap") == "eth0 5");
   CHECK(t.get("rdma/c/rdma.max") == "mlx5_1 hca_handle=3 hca_object=max");
-  // Files keep only the last write: deny-all, then the exceptions sorted by major, minor
-  // (the spec's "c 1:3 rw" merged into the default "c 1:3 rwm"); /dev/pts/* comes last.
-  CHECK(t.get("devices/c/devices.allow") == "c 136:* rwm");
+  // Deny-all, then the exceptions sorted by major, minor (the spec's "c 1:3 rw" merged into the
+  // default "c 1:3 rwm"), one write each; the temp files collect them one per line.
+  CHECK(t.get("devices/c/devices.allow") == kDefaultAllows);
   CHECK(t.get("devices/c/devices.deny") == "a");
 }
 
@@ -224,7 +230,7 @@ TEST_CASE("an absent devices list at create still denies all but runc's defaults
   opts.at_create = true;
   REQUIRE(set_v1(v1_set(t), parse("null"), opts));
   CHECK(t.get("devices/c/devices.deny") == "a");
-  CHECK(t.get("devices/c/devices.allow") == "c 136:* rwm");
+  CHECK(t.get("devices/c/devices.allow") == kDefaultAllows);
   // An update without devices leaves them alone.
   t.put("devices/c/devices.deny", "untouched");
   REQUIRE(set_v1(v1_set(t), parse(R"({"pids":{"limit":3}})"), {}));

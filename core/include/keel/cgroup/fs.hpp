@@ -13,6 +13,10 @@ namespace keel::cgroup {
 
 // "writing /x/memory.max: \"4\": Invalid argument" on failure.
 Result<void> write_file(const std::string& dir, std::string_view file, std::string_view value);
+// One open, one write(2) per value (newline-terminated): for files the kernel reads as one
+// command per write, like devices.allow. A regular file (tests) collects them one per line.
+Result<void> write_each(const std::string& dir, std::string_view file,
+                        const std::vector<std::string>& values);
 Result<std::string> read_file(const std::string& path);
 // Reads one number; "max" reads as UINT64_MAX.
 Result<uint64_t> read_u64(const std::string& path);
