@@ -250,9 +250,11 @@ struct Started {
   UniqueFd pty_master;  // foreground relay
 };
 
+// `child_mask`: the signal mask the child restores (the foreground blocks every signal for its
+// signalfd before the clone); null to keep ours.
 Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
                               const ContainerState& st, const spec::Config& config,
-                              const spec::Process& process) {
+                              const spec::Process& process, const sigset_t* child_mask) {
   StateStore store(g.root);
   std::string root = "/proc/" + std::to_string(st.init_pid) + "/root";
   if (auto r = process::resolve_executable(root, process); !r) return std::unexpected(r.error());
@@ -276,8 +278,8 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   if (!init_pidfd) return fail("cannot exec in a stopped container");
   auto ns = open_namespaces(st.init_pid);
   if (!ns) return std::unexpected(ns.error());
-  if (!st.init_pid || !runtime::process_start_time(st.init_pid) ||
-      *runtime::process_start_time(st.init_pid) != st.init_start_time)
+  auto start_time = runtime::process_start_time(st.init_pid);
+  if (!start_time || *start_time != st.init_start_time)
     return fail("cannot exec in a stopped container");
 
   UniqueFd console, console_ours;
@@ -307,6 +309,7 @@ Result<Started> start_process(const GlobalOptions& g, const ExecOptions& o,
   ctx.console_socket_fd = console ? console.get() : -1;
   ctx.preserve_fds = o.preserve_fds;
   ctx.close_at_start = {parent_end.get(), init_pidfd->get()};
+  if (child_mask) ctx.signal_mask = *child_mask;
   if (console_ours) ctx.close_at_start.push_back(console_ours.get());
 
   UniqueFd cgroup_fd = manager ? v2_cgroup_fd(*manager, st.cgroup_state, o.cgroup) : UniqueFd{};
@@ -374,7 +377,7 @@ Result<int> exec_container(const GlobalOptions& g, const ExecOptions& o) {
   if (!o.detach && !o.no_subreaper) ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   std::optional<runtime::Foreground> fg;
   if (!o.detach) fg.emplace();
-  auto started = start_process(g, o, *st, *config, *process);
+  auto started = start_process(g, o, *st, *config, *process, fg ? &fg->mask_before() : nullptr);
   if (!started)
     return std::unexpected(
         started.error().context("exec failed: unable to start container process"));

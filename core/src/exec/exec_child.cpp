@@ -101,6 +101,7 @@ Result<void> child_sequence(ChildContext& ctx) {
 
 void child_main(ChildContext& ctx) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (ctx.signal_mask) ::sigprocmask(SIG_SETMASK, &*ctx.signal_mask, nullptr);
   for (int fd : ctx.close_at_start) ::close(fd);
   auto r = child_sequence(ctx);
   if (!runtime::sync_send(ctx.sync_fd, runtime::SyncType::error, r.error().code,

@@ -2,6 +2,7 @@
 // side of the runtime <-> exec'd process conversation.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -37,7 +38,8 @@ struct ChildContext {
   int sync_fd = -1;            // child end of the SEQPACKET pair
   int console_socket_fd = -1;  // receives the pty master when process.terminal
   int preserve_fds = 0;
-  std::vector<int> close_at_start;  // the runtime's fds the child must drop at once
+  std::vector<int> close_at_start;      // the runtime's fds the child must drop at once
+  std::optional<sigset_t> signal_mask;  // put back at once (the runtime's is all-blocked)
 };
 
 [[noreturn]] void child_main(ChildContext& ctx);

@@ -1,6 +1,7 @@
 #include "foreground.hpp"
 
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,12 +19,37 @@
 
 namespace keel::runtime {
 
+namespace {
+
+sigset_t forwarded_signals() {
+  sigset_t set;
+  ::sigfillset(&set);
+  for (int sig : {SIGKILL, SIGSTOP, SIGCHLD}) ::sigdelset(&set, sig);
+  return set;
+}
+
+}  // namespace
+
 Foreground::Foreground() : signals_(io_) {
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD) continue;
-    boost::system::error_code ec;
-    signals_.add(sig, ec);  // signals glibc reserves (32, 33) are refused: skip them
+  sigset_t set = forwarded_signals();
+  ::sigprocmask(SIG_BLOCK, &set, &mask_before_);
+  int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (fd < 0) {
+    log::warning(std::string("signalfd: ") + std::strerror(errno) + ": signals are not forwarded");
+    ::sigprocmask(SIG_SETMASK, &mask_before_, nullptr);
+    return;
   }
+  signals_.assign(fd);
+}
+
+Foreground::~Foreground() {
+  // Signals that came after the process exited are dropped, as a handler's queue was; then
+  // the runtime's own mask is back.
+  if (!signals_.is_open()) return;
+  signalfd_siginfo info{};
+  while (::read(signals_.native_handle(), &info, sizeof info) == sizeof info) {
+  }
+  ::sigprocmask(SIG_SETMASK, &mask_before_, nullptr);
 }
 
 void Foreground::relay_notify(UniqueFd sock, std::string host) {
@@ -60,17 +86,27 @@ Foreground::NotifyRead Foreground::forward_notify() {
 void Foreground::run(int pidfd, int pty_master) {
   std::optional<PtyRelay> relay;
   if (pty_master >= 0) relay.emplace(io_, pty_master);
-  std::function<void()> arm = [&] {
-    signals_.async_wait([&](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
+  auto forward_pending = [&] {
+    signalfd_siginfo info{};
+    while (::read(signals_.native_handle(), &info, sizeof info) == sizeof info) {
+      int sig = static_cast<int>(info.ssi_signo);
+      // The kernel signals the container's foreground group itself.
       if (sig == SIGWINCH && relay)
-        relay->resize_from_stdin();  // the kernel signals the container's foreground group
+        relay->resize_from_stdin();
       else
         (void)pidfd_signal(pidfd, sig);
-      arm();
-    });
+    }
   };
-  arm();
+  // Asio waits for a readiness edge: wait first, then read what is already queued (signals
+  // since the constructor, or since the last read), so none sits unread without a new edge.
+  std::function<void()> arm = [&] {
+    signals_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                        [&](const boost::system::error_code& ec) {
+                          if (!ec) arm();
+                        });
+    forward_pending();
+  };
+  if (signals_.is_open()) arm();
   boost::asio::posix::stream_descriptor process(io_, ::dup(pidfd));
   process.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                      [&](const boost::system::error_code&) { io_.stop(); });

@@ -25,22 +25,28 @@ bool pure_cgroup_v2() {
   return ::statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == kCgroup2SuperMagic;
 }
 
-// The name runc gives a hierarchy inside the container: the base name of its host mount point
-// (runc finds it in mountinfo; the nearest ancestor of `dir` that is a mount root is the same
-// mount and costs a few statx instead of the kernel printing every mount of the namespace).
-// Empty for a dir on the cgroup2 hierarchy of a hybrid host: runc 1.1 does not show it inside.
+bool is_mount_root(const std::string& path) {
+  struct statx stx {};
+  return ::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
+         (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+         (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+// The name runc gives a hierarchy inside the container: the base name of its host mount point.
+// runc finds that in mountinfo; here it is the nearest ancestor of `dir` that is a mount root.
+// In the usual /sys/fs/cgroup/<hierarchy>/... layout that is one statx of the top dir (a mount
+// inside a hierarchy, on the way to the container's cgroup, is not looked for), not the kernel
+// printing every mount of the namespace. Empty for the cgroup2 hierarchy of a hybrid host
+// ("unified"): runc 1.1 does not show it inside.
 std::string hierarchy_name(const std::string& key, const std::string& dir) {
-  struct statfs fs {};
-  if (::statfs(dir.c_str(), &fs) == 0 && fs.f_type == kCgroup2SuperMagic) return "";
-  std::string at = dir;
-  while (at.size() > 1) {
-    struct statx stx {};
-    if (::statx(AT_FDCWD, at.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0) break;
-    if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-        (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-      return at.substr(at.rfind('/') + 1);
-    at = at.substr(0, at.rfind('/'));
+  if (key == "unified") return "";
+  constexpr std::string_view kUsual = "/sys/fs/cgroup/";
+  if (dir.starts_with(kUsual)) {
+    std::string top = dir.substr(0, dir.find('/', kUsual.size()));
+    if (is_mount_root(top)) return top.substr(kUsual.size());
   }
+  for (std::string at = dir; at.size() > 1; at.resize(at.rfind('/')))
+    if (is_mount_root(at)) return at.substr(at.rfind('/') + 1);
   return key.starts_with("name=") ? key.substr(5) : key;
 }
 
