@@ -1,5 +1,6 @@
 #include "foreground.hpp"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -30,26 +31,50 @@ sigset_t forwarded_signals() {
 
 }  // namespace
 
-Foreground::Foreground() : signals_(io_) {
+Foreground::Foreground() {
   sigset_t set = forwarded_signals();
   ::sigprocmask(SIG_BLOCK, &set, &mask_before_);
-  int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (fd < 0) {
+  signals_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signals_) {
     log::warning(std::string("signalfd: ") + std::strerror(errno) + ": signals are not forwarded");
     ::sigprocmask(SIG_SETMASK, &mask_before_, nullptr);
-    return;
   }
-  signals_.assign(fd);
 }
 
 Foreground::~Foreground() {
   // Signals that came after the process exited are dropped, as a handler's queue was; then
   // the runtime's own mask is back.
-  if (!signals_.is_open()) return;
+  if (!signals_) return;
   signalfd_siginfo info{};
-  while (::read(signals_.native_handle(), &info, sizeof info) == sizeof info) {
+  while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
   }
   ::sigprocmask(SIG_SETMASK, &mask_before_, nullptr);
+}
+
+void Foreground::forward_signals(int pidfd, const PtyRelay* relay) {
+  signalfd_siginfo info{};
+  while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+    int sig = static_cast<int>(info.ssi_signo);
+    // The kernel signals the container's foreground group itself.
+    if (sig == SIGWINCH && relay)
+      relay->resize_from_stdin();
+    else
+      (void)pidfd_signal(pidfd, sig);
+  }
+}
+
+void Foreground::wait_with_poll(int pidfd) {
+  pollfd fds[2] = {{pidfd, POLLIN, 0}, {signals_.get(), POLLIN, 0}};
+  nfds_t n = signals_ ? 2 : 1;
+  for (;;) {
+    if (::poll(fds, n, -1) < 0) {
+      if (errno == EINTR) continue;
+      log::warning(std::string("poll: ") + std::strerror(errno));
+      return;
+    }
+    if (n == 2 && fds[1].revents) forward_signals(pidfd, nullptr);
+    if (fds[0].revents) return;
+  }
 }
 
 void Foreground::relay_notify(UniqueFd sock, std::string host) {
@@ -84,29 +109,21 @@ Foreground::NotifyRead Foreground::forward_notify() {
 }
 
 void Foreground::run(int pidfd, int pty_master) {
+  if (pty_master < 0 && !notify_) return wait_with_poll(pidfd);
   std::optional<PtyRelay> relay;
   if (pty_master >= 0) relay.emplace(io_, pty_master);
-  auto forward_pending = [&] {
-    signalfd_siginfo info{};
-    while (::read(signals_.native_handle(), &info, sizeof info) == sizeof info) {
-      int sig = static_cast<int>(info.ssi_signo);
-      // The kernel signals the container's foreground group itself.
-      if (sig == SIGWINCH && relay)
-        relay->resize_from_stdin();
-      else
-        (void)pidfd_signal(pidfd, sig);
-    }
-  };
+  std::optional<boost::asio::posix::stream_descriptor> signals;
+  if (signals_) signals.emplace(io_, ::dup(signals_.get()));
   // Asio waits for a readiness edge: wait first, then read what is already queued (signals
   // since the constructor, or since the last read), so none sits unread without a new edge.
   std::function<void()> arm = [&] {
-    signals_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+    signals->async_wait(boost::asio::posix::stream_descriptor::wait_read,
                         [&](const boost::system::error_code& ec) {
                           if (!ec) arm();
                         });
-    forward_pending();
+    forward_signals(pidfd, relay ? &*relay : nullptr);
   };
-  if (signals_.is_open()) arm();
+  if (signals) arm();
   boost::asio::posix::stream_descriptor process(io_, ::dup(pidfd));
   process.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                      [&](const boost::system::error_code&) { io_.stop(); });

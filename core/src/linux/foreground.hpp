@@ -16,6 +16,8 @@
 
 namespace keel::runtime {
 
+class PtyRelay;
+
 class Foreground {
  public:
   // Build it before the clone: a signal sent to the runtime while the process starts is then
@@ -32,12 +34,14 @@ class Foreground {
   // MAINPID=<our pid>: we stay the main process, as runc does).
   void relay_notify(UniqueFd sock, std::string host);
   // Returns when the process behind `pidfd` exits; pty_master -1 when there is no terminal.
+  // Without a pty or notify socket to relay, a poll loop: Boost.Asio's reactor (an epoll, an
+  // eventfd, a timerfd) is set up only when there is more than signals to wait for.
   void run(int pidfd, int pty_master);
 
  private:
   boost::asio::io_context io_;
   sigset_t mask_before_{};
-  boost::asio::posix::stream_descriptor signals_;  // the signalfd
+  UniqueFd signals_;  // the signalfd; -1 when it could not be made (then nothing is blocked)
   struct Notify {
     boost::asio::posix::stream_descriptor sock;
     std::string host;
@@ -47,6 +51,9 @@ class Foreground {
   enum class NotifyRead { forwarded, empty, broken };
   void receive_notify();
   NotifyRead forward_notify();  // one datagram, without blocking
+  // Passes every queued signal on (SIGWINCH resizes the relayed pty instead).
+  void forward_signals(int pidfd, const PtyRelay* relay);
+  void wait_with_poll(int pidfd);
 };
 
 // waitpid's status as a shell reports it: the exit code, or 128+N after signal N.

@@ -51,6 +51,12 @@ struct InitContext {
   std::vector<int> close_at_start;
 };
 
+// Whether the parent runs prestart or createRuntime hooks after the init's mounts. Without them
+// the init does not stop there to ask (run_hooks / hooks_done): both sides decide from the spec.
+inline bool parent_runs_hooks(const spec::Config& cfg) {
+  return cfg.hooks && (!cfg.hooks->prestart.empty() || !cfg.hooks->create_runtime.empty());
+}
+
 // The init's whole life before execve. Never returns: execs the container process or reports
 // the error on the sync socket and exits.
 [[noreturn]] void init_main(InitContext& ctx);

@@ -84,8 +84,10 @@ Result<void> init_sequence(InitContext& ctx) {
   KEEL_TEST_STEP("child-mounts-done");
 
   // prestart and createRuntime hooks run in the runtime's namespaces, by the parent.
-  if (auto r = sync_send(ctx.sync_fd, SyncType::run_hooks); !r) return r;
-  if (auto r = sync_expect(ctx.sync_fd, SyncType::hooks_done); !r) return r;
+  if (parent_runs_hooks(cfg)) {
+    if (auto r = sync_send(ctx.sync_fd, SyncType::run_hooks); !r) return r;
+    if (auto r = sync_expect(ctx.sync_fd, SyncType::hooks_done); !r) return r;
+  }
   if (auto r = run_hooks_in_container(ctx, HookStage::create_container); !r) return r;
 
   if (auto r = check(enter_rootfs(ctx), "rootfs setup"); !r) return r;

@@ -205,7 +205,6 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   out.state.use_systemd = g.systemd_cgroup;
   // Recorded at once (pid 0 = nothing runs yet): if this process is SIGKILLed mid-create, the
   // engine's `delete --force` still finds and destroys the cgroup.
-  out.state.config_json = spec::to_json(*config);
   if (auto r = store.write(out.state); !r) return std::unexpected(r.error());
   KEEL_TEST_STEP("cgroup-recorded");
 
@@ -297,17 +296,18 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
     if (auto r = write_id_maps(pid, *config); !r) return start_error(r.error());
   }
   if (auto r = sync_send(parent_end.get(), SyncType::go); !r) return start_error(r.error());
-  if (auto r = sync_expect(parent_end.get(), SyncType::run_hooks); !r)
-    return start_error(r.error());
   out.state.init_pid = pid;
-  std::string creating = state_json(out.state, Status::creating, false);
-  if (config->hooks) {
+  if (parent_runs_hooks(*config)) {
+    if (auto r = sync_expect(parent_end.get(), SyncType::run_hooks); !r)
+      return start_error(r.error());
+    std::string creating = state_json(out.state, Status::creating, false);
     if (auto r = run_runtime_hooks(config->hooks->prestart, creating, "prestart"); !r)
       return start_error(r.error());
     if (auto r = run_runtime_hooks(config->hooks->create_runtime, creating, "createRuntime"); !r)
       return start_error(r.error());
+    if (auto r = sync_send(parent_end.get(), SyncType::hooks_done); !r)
+      return start_error(r.error());
   }
-  if (auto r = sync_send(parent_end.get(), SyncType::hooks_done); !r) return start_error(r.error());
   if (auto r = wait_until_ready(parent_end.get(), *config, out.state); !r)
     return start_error(r.error());
   KEEL_TEST_STEP("init-ready");
