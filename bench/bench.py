@@ -106,14 +106,14 @@ def bench_defs(b, docker_seccomp):
 
     simple("version", lambda rt: [rt.binary, "--version"])
 
-    def floor_measure(rt, ctx):
-        return spawn(["unshare", "--mount", "--uts", "--ipc", "--pid", "--net", "--fork",
-                      "chroot", b.rootfs, "/bin/true"])
-    defs["floor"] = (lambda rt: None, floor_measure, lambda rt, ctx: None)
-
+    # The floor takes part in the `run` rounds as a fourth contestant, so its ratio to `run` is
+    # computed pair by pair in one run, under the same conditions.
     def run_true(rt, ctx):
+        if rt.name == "floor":
+            return {"floor": spawn(["unshare", "--mount", "--uts", "--ipc", "--pid", "--net",
+                                    "--fork", "chroot", b.rootfs, "/bin/true"])}
         cid, d = b.make(["/bin/true"])
-        return spawn(rt.cmd("run", "--bundle", d, cid))
+        return {"run": spawn(rt.cmd("run", "--bundle", d, cid))}
     defs["run"] = (lambda rt: None, run_true, lambda rt, ctx: None)
 
     def run_many(n, par):
@@ -241,6 +241,7 @@ def main():
                        check=True)
     runtimes = [Runtime("keel", a.keel, state_dir), Runtime("crun", "crun", state_dir),
                 Runtime("runc", "runc", state_dir)]
+    floor = Runtime("floor", "unshare", state_dir)  # no runtime: see bench_defs
     b = Bundles(workdir)
     seccomp = None
     if a.docker_seccomp:
@@ -255,13 +256,16 @@ def main():
                 continue
             heavy = "x100" in name or name.startswith("list (100")
             rounds = a.heavy_rounds if heavy else a.rounds
-            targets = runtimes[:1] if name == "floor" else runtimes
+            targets = runtimes + [floor] if name == "run" else runtimes
             if name in NO_CRUN:
                 targets = [rt for rt in targets if rt.name != "crun"]
             ctx = {rt.name: setup(rt) for rt in targets}
             samples = {}  # benchmark row -> runtime -> samples
             for r in range(rounds + 1):  # round 0 is the warm-up
-                for rt in targets:
+                # The order rotates every round (A B C, B C A, C A B ...): what one command
+                # leaves for the kernel to finish later (RCU callbacks, cgroup offlining) is
+                # charged to whichever runs next, so nobody always follows the same peer.
+                for rt in targets[r % len(targets):] + targets[:r % len(targets)]:
                     s = measure(rt, ctx[rt.name])
                     if r == 0:
                         continue
@@ -272,6 +276,10 @@ def main():
             for row, per_rt in samples.items():
                 results[row] = {k: summarise(v) for k, v in per_rt.items()}
                 print_row(row, results[row])
+            if name == "run" and results.get("floor", {}).get("floor") and \
+                    results.get("run", {}).get("keel"):
+                print("ratio keel run / floor: cpu %s" % ratio(
+                    results["run"]["keel"]["cpu_ms"][0], results["floor"]["floor"]["cpu_ms"][0]))
     finally:
         for rt in runtimes:
             for cid in os.listdir(rt.root) if os.path.isdir(rt.root) else []:

@@ -41,23 +41,21 @@ Result<void> kill_and_wait(const ContainerState& st) {
   return {};
 }
 
-Result<void> teardown(StateStore& store, const ContainerState& st) {
-  auto manager = recorded_manager(st);
-  if (!manager) return std::unexpected(manager.error());
-  auto cfg = spec::parse_config(st.config_json);
+Result<void> teardown(StateStore& store, const ContainerState& st,
+                      const std::optional<CgroupManager>& manager, const spec::Config* cfg) {
   std::string cgroup_state = st.cgroup_state;
-  if (*manager && cgroup_state.empty() && cfg) {
+  if (manager && cgroup_state.empty() && cfg) {
     // A create killed between the manager's create and recording its state: ask the manager
     // again for the same cgroup (no resources: nothing is set), so it can be destroyed.
     spec::Config request_cfg = *cfg;
     request_cfg.resources_json.clear();
-    auto again = (*manager)->create(cgroup_request(st.id, request_cfg));
+    auto again = manager->create(cgroup_request(st.id, request_cfg));
     if (again) cgroup_state = again->state;
   }
-  if (*manager && !cgroup_state.empty()) {
+  if (manager && !cgroup_state.empty()) {
     // Processes left in a shared pid namespace outlive the init: kill them before rmdir.
-    (void)(*manager)->kill_all(cgroup_state, SIGKILL);
-    if (auto r = (*manager)->destroy(cgroup_state); !r) return r;
+    (void)manager->kill_all(cgroup_state, SIGKILL);
+    if (auto r = manager->destroy(cgroup_state); !r) return r;
   }
   if (cfg && cfg->hooks && !cfg->hooks->poststop.empty()) {
     auto r =
@@ -65,6 +63,13 @@ Result<void> teardown(StateStore& store, const ContainerState& st) {
     if (!r) log::warning(r.error().message);  // like runc: logged, delete goes on
   }
   return store.remove(st.id);
+}
+
+Result<void> teardown(StateStore& store, const ContainerState& st) {
+  auto manager = recorded_manager(st);
+  if (!manager) return std::unexpected(manager.error());
+  auto cfg = spec::parse_config(st.config_json);
+  return teardown(store, st, *manager, cfg ? &*cfg : nullptr);
 }
 
 }  // namespace runtime

@@ -328,6 +328,7 @@ Result<Launched> launch_container(const GlobalOptions& g, const CreateOptions& o
   rollback.armed = false;
   out.terminal = config->process->terminal;
   out.config = std::move(*config);
+  out.cgroup_manager = *manager;
   out.sync = std::move(parent_end);
   out.lock = std::move(*lock);
   return out;

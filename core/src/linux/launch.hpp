@@ -3,9 +3,12 @@
 
 #include <sys/types.h>
 
+#include <optional>
+
 #include "keel/error.hpp"
 #include "keel/fd.hpp"
 #include "keel/lifecycle.hpp"
+#include "keel/plugins.hpp"
 #include "keel/spec/model.hpp"
 #include "keel/state.hpp"
 
@@ -14,6 +17,7 @@ namespace keel::runtime {
 struct Launched {
   ContainerState state;
   spec::Config config;
+  std::optional<CgroupManager> cgroup_manager;  // the plugin's ops, loaded for this process
   pid_t pid = 0;
   UniqueFd pidfd;         // of the init
   UniqueFd sync;          // parent end; EOF after the init's execve (CLOEXEC)

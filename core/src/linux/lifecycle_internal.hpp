@@ -1,9 +1,11 @@
 // Pieces shared by the lifecycle commands (start is reused by run, teardown by delete and run).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "keel/error.hpp"
+#include "keel/plugins.hpp"
 #include "keel/spec/model.hpp"
 #include "keel/state.hpp"
 
@@ -20,6 +22,10 @@ Result<void> start_created(StateStore& store, const ContainerState& st, int pidf
 // Destroys the cgroup, runs poststop hooks (failures logged) and removes the state dir.
 // The init must already be dead.
 Result<void> teardown(StateStore& store, const ContainerState& st);
+// The same with the manager and spec the caller already has (run: no second plugin lookup or
+// config parse). `manager` empty: the container has no cgroup; `cfg` null: no spec.
+Result<void> teardown(StateStore& store, const ContainerState& st,
+                      const std::optional<CgroupManager>& manager, const spec::Config* cfg);
 
 // SIGKILLs the init (thawing a paused container first) and waits, bounded, for it to die.
 Result<void> kill_and_wait(const ContainerState& st);

@@ -33,11 +33,12 @@ std::optional<Error> init_error_after_start(int sync_fd) {
   return std::nullopt;
 }
 
-Result<void> remove_after_run(StateStore& store, const ContainerState& st) {
+Result<void> remove_after_run(StateStore& store, const Launched& launched) {
+  const ContainerState& st = launched.state;
   auto lock = store.lock(st.id);
   if (!lock) return std::unexpected(lock.error());
   if (auto r = kill_and_wait(st); !r) return r;
-  return teardown(store, st);
+  return teardown(store, st, launched.cgroup_manager, &launched.config);
 }
 
 }  // namespace
@@ -81,7 +82,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
   }
   if (auto r = start_created(store, launched->state, launched->pidfd.get(), launched->config); !r) {
     launched->lock.reset();
-    (void)remove_after_run(store, launched->state);
+    (void)remove_after_run(store, *launched);
     return std::unexpected(r.error());
   }
   launched->lock.reset();
@@ -102,7 +103,7 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
   reap_orphans();
   auto init_error = init_error_after_start(launched->sync.get());
   if (!o.keep) {
-    if (auto r = remove_after_run(store, launched->state); !r) log::warning(r.error().message);
+    if (auto r = remove_after_run(store, *launched); !r) log::warning(r.error().message);
   }
   if (init_error) return std::unexpected(init_error->context("unable to start container process"));
   return code;
