@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <map>
 
 #include "mount_api.hpp"
 #include "rootfs_internal.hpp"
@@ -74,29 +75,45 @@ Result<void> bind_host_node(int dir_fd, const std::string& name, const Node& n) 
   return attach(tree->get(), target.get());
 }
 
-Result<void> create_node(const Context& c, const Node& n) {
+// Directories under /dev, each resolved in the root once for all the nodes and links made in it.
+class DevDirs {
+ public:
+  explicit DevDirs(int root_fd) : root_fd_(root_fd) {}
+  Result<int> get(const std::string& dir) {
+    if (auto it = open_.find(dir); it != open_.end()) return it->second.get();
+    auto fd = open_in_root(root_fd_, dir, true, false);
+    if (!fd) return std::unexpected(fd.error());
+    return open_.emplace(dir, std::move(*fd)).first->second.get();
+  }
+
+ private:
+  int root_fd_;
+  std::map<std::string, UniqueFd> open_;
+};
+
+Result<void> create_node(const Context& c, DevDirs& dirs, const Node& n) {
   std::string path = clean_path(n.path);
   if (!path.starts_with("/dev/")) return fail("device " + n.path + " is not under /dev");
   auto slash = path.rfind('/');
   std::string name = path.substr(slash + 1);
-  auto dir = open_in_root(c.root_fd, path.substr(0, slash), true, false);
+  auto dir = dirs.get(path.substr(0, slash));
   if (!dir) return std::unexpected(dir.error());
-  if (c.plan.in_user_namespace) return bind_host_node(dir->get(), name, n);
-  if (::mknodat(dir->get(), name.c_str(), n.type | n.mode, makedev(n.major, n.minor)) < 0) {
-    if (errno == EPERM) return bind_host_node(dir->get(), name, n);
+  if (c.plan.in_user_namespace) return bind_host_node(*dir, name, n);
+  if (::mknodat(*dir, name.c_str(), n.type | n.mode, makedev(n.major, n.minor)) < 0) {
+    if (errno == EPERM) return bind_host_node(*dir, name, n);
     if (errno != EEXIST) return sys_error("mknod " + n.path);
     struct stat st {};
-    if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (::fstatat(*dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
       return sys_error("stat " + n.path);
     if (S_ISLNK(st.st_mode)) return fail("device " + n.path + " is a symlink", ELOOP);
     return {};  // an existing node is kept, as runc does
   }
-  if (::fchownat(dir->get(), name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0)
+  if (::fchownat(*dir, name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0)
     return sys_error("chown " + n.path);
   return {};
 }
 
-Result<void> create_nodes(const Context& c) {
+Result<void> create_nodes(const Context& c, DevDirs& dirs) {
   std::vector<Node> nodes;
   const auto* linux = c.plan.config->linux ? &*c.plan.config->linux : nullptr;
   for (const auto& d : kDefaultNodes) {
@@ -113,7 +130,7 @@ Result<void> create_nodes(const Context& c) {
     }
   mode_t old = ::umask(0);
   for (const auto& n : nodes) {
-    if (auto r = create_node(c, n); !r) {
+    if (auto r = create_node(c, dirs, n); !r) {
       ::umask(old);
       return r;
     }
@@ -122,12 +139,11 @@ Result<void> create_nodes(const Context& c) {
   return {};
 }
 
-Result<void> dev_links(const Context& c) {
-  auto dev = open_in_root(c.root_fd, "/dev", true, false);
+Result<void> dev_links(DevDirs& dirs) {
+  auto dev = dirs.get("/dev");
   if (!dev) return std::unexpected(dev.error());
   // /dev/ptmx must be the container's devpts one, whatever the image put there.
-  if (::unlinkat(dev->get(), "ptmx", 0) < 0 && errno != ENOENT)
-    return sys_error("remove /dev/ptmx");
+  if (::unlinkat(*dev, "ptmx", 0) < 0 && errno != ENOENT) return sys_error("remove /dev/ptmx");
   std::vector<std::pair<const char*, const char*>> links{{"pts/ptmx", "ptmx"},
                                                          {"/proc/self/fd", "fd"},
                                                          {"/proc/self/fd/0", "stdin"},
@@ -135,7 +151,7 @@ Result<void> dev_links(const Context& c) {
                                                          {"/proc/self/fd/2", "stderr"}};
   if (::access("/proc/kcore", F_OK) == 0) links.emplace_back("/proc/kcore", "core");
   for (auto [target, name] : links) {
-    if (::symlinkat(target, dev->get(), name) < 0 && errno != EEXIST)
+    if (::symlinkat(target, *dev, name) < 0 && errno != EEXIST)
       return sys_error(std::string("symlink /dev/") + name);
   }
   return {};
@@ -152,9 +168,10 @@ bool needs_dev_setup(const spec::Config& config) {
 }
 
 Result<void> setup_dev(const Context& c) {
-  if (auto r = create_nodes(c); !r)
+  DevDirs dirs(c.root_fd);
+  if (auto r = create_nodes(c, dirs); !r)
     return std::unexpected(r.error().context("creating device nodes"));
-  if (auto r = dev_links(c); !r)
+  if (auto r = dev_links(dirs); !r)
     return std::unexpected(r.error().context("setting up /dev symlinks"));
   return {};
 }

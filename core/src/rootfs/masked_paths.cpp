@@ -28,7 +28,8 @@ Result<void> make_readonly_path(int root_fd, const std::string& path) {
   return {};
 }
 
-Result<void> mask_path(int root_fd, const std::string& path, const std::string& label) {
+Result<void> mask_path(int root_fd, const std::string& path, const std::string& label,
+                       UniqueFd& dev_null) {
   auto target = open_in_root(root_fd, path, false, false);
   if (!target) {
     if (target.error().code == ENOENT) return {};
@@ -40,9 +41,12 @@ Result<void> mask_path(int root_fd, const std::string& path, const std::string& 
   if (S_ISDIR(st.st_mode)) {
     cover = new_readonly_tmpfs(label);
   } else {
-    auto null = verified_dev_null(root_fd);
-    if (!null) return std::unexpected(null.error().context("masking " + path));
-    cover = clone_tree(null->get(), "", false);
+    if (!dev_null) {
+      auto null = verified_dev_null(root_fd);
+      if (!null) return std::unexpected(null.error().context("masking " + path));
+      dev_null = std::move(*null);
+    }
+    cover = clone_tree(dev_null.get(), "", false);
   }
   if (!cover) return std::unexpected(cover.error().context("masking " + path));
   if (auto r = attach(cover->get(), target->get()); !r)

@@ -129,16 +129,24 @@ Result<Created> create_missing(int root_fd, const std::vector<std::string>& part
 
 }  // namespace
 
-Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, bool as_file) {
+namespace {
+
+// open_in_root's loop; `missing`: the caller just saw the path fail with ENOENT, so the first
+// lookup is skipped.
+Result<UniqueFd> resolve(int root_fd, std::string_view path, bool create, bool as_file,
+                         bool missing) {
   auto parts = detail::split_path(path);
   std::string rel = join_path(parts, 0, parts.size());
   int links = 0;
   for (int attempt = 0; attempt < 4096; ++attempt) {
-    auto fd = openat2_in_root(root_fd, rel, O_PATH, 0);
-    if (fd || !create || fd.error().code != ENOENT) {
-      if (!fd) return std::unexpected(fd.error().context("resolving " + std::string(path)));
-      return fd;
+    if (!missing) {
+      auto fd = openat2_in_root(root_fd, rel, O_PATH, 0);
+      if (fd || !create || fd.error().code != ENOENT) {
+        if (!fd) return std::unexpected(fd.error().context("resolving " + std::string(path)));
+        return fd;
+      }
     }
+    missing = false;
     parts = detail::split_path(rel);
     auto created = create_missing(root_fd, parts, as_file);
     if (!created) return std::unexpected(created.error());
@@ -150,5 +158,17 @@ Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, b
   }
   return sys_error("resolving " + std::string(path), ELOOP);
 }
+
+}  // namespace
+
+Result<UniqueFd> open_in_root(int root_fd, std::string_view path, bool create, bool as_file) {
+  return resolve(root_fd, path, create, as_file, false);
+}
+
+namespace detail {
+Result<UniqueFd> create_in_root(int root_fd, std::string_view path, bool as_file) {
+  return resolve(root_fd, path, true, as_file, true);
+}
+}  // namespace detail
 
 }  // namespace keel::rootfs

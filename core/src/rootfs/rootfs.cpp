@@ -72,8 +72,9 @@ Result<void> finish(const Plan& plan) {
   if (linux) {
     for (const auto& p : linux->readonly_paths)
       if (auto r = detail::make_readonly_path(root.get(), p); !r) return r;
+    UniqueFd dev_null;
     for (const auto& p : linux->masked_paths)
-      if (auto r = detail::mask_path(root.get(), p, plan.mount_label); !r) return r;
+      if (auto r = detail::mask_path(root.get(), p, plan.mount_label, dev_null); !r) return r;
   }
   if (spec_dev_is_readonly(*plan.config)) {
     auto dev = open_in_root(root.get(), "/dev", false, false);

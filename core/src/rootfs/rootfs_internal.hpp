@@ -13,6 +13,9 @@ namespace keel::rootfs::detail {
 // openat2(root_fd, rel, flags | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra).
 Result<UniqueFd> openat2_in_root(int root_fd, const std::string& rel, uint64_t flags,
                                  uint64_t extra_resolve);
+// open_in_root(..., create = true, ...) for a path the caller just saw missing (ENOENT): starts
+// with creating it.
+Result<UniqueFd> create_in_root(int root_fd, std::string_view path, bool as_file);
 // "a//b/./c" -> {"a","b","c"}; ".." is kept (the kernel clamps it at the root).
 std::vector<std::string> split_path(std::string_view path);
 std::string join_path(const std::vector<std::string>& parts, size_t from, size_t to);

@@ -16,6 +16,9 @@ Result<void> enter_root(const Plan& plan, bool dev_was_set_up);
 
 // After pivot, with root_fd an O_PATH fd of "/".
 Result<void> make_readonly_path(int root_fd, const std::string& path);
-Result<void> mask_path(int root_fd, const std::string& path, const std::string& label);
+// `dev_null`: the verified /dev/null, opened by the first mask that needs it and kept for the
+// others (the fd pins the device that was checked).
+Result<void> mask_path(int root_fd, const std::string& path, const std::string& label,
+                       UniqueFd& dev_null);
 
 }  // namespace keel::rootfs::detail

@@ -111,7 +111,7 @@ Result<FsTarget> filesystem_target(const Context& c, const spec::Mount& m, bool 
     t.fd = std::move(*found);
     t.existed = true;
   } else if (found.error().code == ENOENT) {
-    auto made = open_in_root(c.root_fd, m.destination, true, false);
+    auto made = create_in_root(c.root_fd, m.destination, false);
     if (!made) return std::unexpected(made.error());
     t.fd = std::move(*made);
   } else {
