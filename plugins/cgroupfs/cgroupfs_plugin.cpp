@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <unistd.h>
 
+#include <map>
 #include <string>
 
 #include "keel/cgroup/control.hpp"
@@ -37,9 +38,14 @@ class CgroupfsManager final : public sdk::CgroupManagerPlugin {
     if (!req) return std::unexpected(req.error());
     auto layout = detect_layout(root_);
     if (!layout) return std::unexpected(layout.error());
-    auto own = read_file("/proc/self/cgroup");
-    if (!own) return std::unexpected(own.error());
-    auto made = cgroup::create(*layout, *req, parse_proc_cgroup(*own));
+    // Our own cgroups matter only to a relative cgroupsPath (an empty one means "/<id>").
+    std::map<std::string, std::string> own;
+    if (!req->cgroups_path.empty() && req->cgroups_path.front() != '/') {
+      auto text = read_file("/proc/self/cgroup");
+      if (!text) return std::unexpected(text.error());
+      own = parse_proc_cgroup(*text);
+    }
+    auto made = cgroup::create(*layout, *req, own);
     if (!made) return std::unexpected(made.error().context("creating cgroup for " + req->id));
     return Created{encode_state(made->state), made->clone_into.release()};
   }

@@ -108,9 +108,11 @@ std::string_view level_name(Level level) {
 std::string format_time(std::time_t t) {
   std::tm tm{};
   ::gmtime_r(&t, &tm);
+  // snprintf, not strftime: strftime loads the time zone (/etc/localtime) on every call.
   char buf[32];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return {buf, n};
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return {buf, n > 0 ? static_cast<std::size_t>(n) : 0};
 }
 
 std::string format_line(Format format, Level level, std::string_view message, std::time_t t) {

@@ -135,9 +135,11 @@ std::string rfc3339_nano_now() {
   ::clock_gettime(CLOCK_REALTIME, &ts);
   std::tm tm{};
   ::gmtime_r(&ts.tv_sec, &tm);
+  // snprintf, not strftime: strftime loads the time zone (/etc/localtime) on every call.
   char buf[64];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out(buf, n);
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
   if (ts.tv_nsec != 0) {
     char frac[16];
     std::snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
