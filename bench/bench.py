@@ -6,7 +6,7 @@ warm-up, in the same process and the same cgroup view, and reports per runtime: 
 min-max of wall time and cpu time (user+sys, from wait4), peak RSS (ru_maxrss of the waited
 process tree), and the ratios keel/crun and keel/runc computed from the medians of this run.
 Usage (as root, inside bench/v1-cgroups-ns.sh; bench/run.sh does all of it):
-  bench.py --keel PATH [--rounds N] [--only NAME,...] [--out DIR]
+  bench.py --keel PATH [--rounds N] [--run-rounds N] [--only NAME,...] [--out DIR]
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -222,6 +222,8 @@ def main():
     ap.add_argument("--keel", required=True)
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--heavy-rounds", type=int, default=2)
+    ap.add_argument("--run-rounds", type=int, default=30,
+                    help="rounds of the headline `run` row (with the floor), cheap and noisy")
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default="bench/results")
     ap.add_argument("--docker-seccomp", default="")
@@ -255,7 +257,7 @@ def main():
             if only and name not in only:
                 continue
             heavy = "x100" in name or name.startswith("list (100")
-            rounds = a.heavy_rounds if heavy else a.rounds
+            rounds = a.heavy_rounds if heavy else a.run_rounds if name == "run" else a.rounds
             targets = runtimes + [floor] if name == "run" else runtimes
             if name in NO_CRUN:
                 targets = [rt for rt in targets if rt.name != "crun"]

@@ -102,8 +102,11 @@ std::string serialize_state(const ContainerState& st) {
 }
 
 Result<ContainerState> parse_state(std::string_view json) {
+  // In situ on a NUL-terminated copy: strings are unescaped in place (with RapidJSON's SSE2
+  // scan), not copied into the document; the fields below copy what they keep.
+  std::string text(json);
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
+  doc.ParseInsitu<rapidjson::kParseStopWhenDoneFlag>(text.data());
   if (doc.HasParseError() || !doc.IsObject())
     return fail("parsing state.json: malformed JSON at offset " +
                 std::to_string(doc.GetErrorOffset()));
