@@ -72,8 +72,14 @@ Result<int> run_container(const GlobalOptions& g, const RunOptions& o) {
   auto notify_host = notify_socket_host();
   UniqueFd notify;
   if (notify_host) {
+    // runc fails `run` when it cannot bind the socket; so do we, leaving nothing behind.
     auto sock = bind_notify_socket(store.dir_of(o.id));
-    if (sock) notify = std::move(*sock);
+    if (!sock) {
+      launched->lock.reset();
+      (void)remove_after_run(store, *launched);
+      return std::unexpected(sock.error());
+    }
+    notify = std::move(*sock);
   }
   std::optional<Foreground> foreground;
   if (!o.detach) {

@@ -146,3 +146,20 @@ TEST_CASE("exec with NOTIFY_SOCKET relays nothing and does not wait for READY, a
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CHECK(host.queued().empty());
 }
+
+TEST_CASE("run fails as runc does when it cannot bind the notify socket, and leaves nothing") {
+  Bundle b;
+  b.set_command("exit 0");
+  // <root>/<id>/notify/notify.sock longer than a unix socket address holds.
+  std::string root = b.dir() + "/" + std::string(100, 'r');
+  RunOptions opts = with_timeout(20s);
+  opts.extra_env = {"NOTIFY_SOCKET=" + b.dir() + "/host.sock"};
+  HostSocket host(b.dir() + "/host.sock");
+  auto run = run_keel({"--root", root, "run", "--bundle", b.dir(), b.id()}, opts);
+  CHECK(run.exit_code == 1);
+  CHECK_MESSAGE(run.err.find("notify socket") != std::string::npos, run.err);
+  CHECK_FALSE(path_exists(root + "/" + b.id()));
+  CHECK(keel_test_cgroups(b.id()).empty());
+  CHECK(processes_with_argument(b.id()).empty());
+  CHECK(host.queued().empty());
+}
