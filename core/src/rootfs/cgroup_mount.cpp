@@ -36,10 +36,14 @@ bool is_mount_root(const std::string& path) {
 // runc finds that in mountinfo; here it is the nearest ancestor of `dir` that is a mount root.
 // In the usual /sys/fs/cgroup/<hierarchy>/... layout that is one statx of the top dir (a mount
 // inside a hierarchy, on the way to the container's cgroup, is not looked for), not the kernel
-// printing every mount of the namespace. Empty for the cgroup2 hierarchy of a hybrid host
-// ("unified"): runc 1.1 does not show it inside.
+// printing every mount of the namespace. Empty for a dir on the cgroup2 hierarchy of a hybrid
+// host: runc 1.1 does not show it inside.
 std::string hierarchy_name(const std::string& key, const std::string& dir) {
-  if (key == "unified") return "";
+  // By file system, not by key: a hybrid host's plugin also lists the controllers cgroup2
+  // serves (hugetlb here) under their own names.
+  struct statfs fs {};
+  if (key == "unified" || (::statfs(dir.c_str(), &fs) == 0 && fs.f_type == kCgroup2SuperMagic))
+    return "";
   constexpr std::string_view kUsual = "/sys/fs/cgroup/";
   if (dir.starts_with(kUsual)) {
     std::string top = dir.substr(0, dir.find('/', kUsual.size()));

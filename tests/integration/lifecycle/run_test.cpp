@@ -1,10 +1,13 @@
 // run: create + start + wait in one call.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 
 #include "harness.hpp"
 
@@ -73,4 +76,43 @@ TEST_CASE("run forwards signals to the container") {
   ::waitpid(pid, &status, 0);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 42);
+}
+
+TEST_CASE("on a v1 or hybrid host /sys/fs/cgroup shows each v1 hierarchy, not the cgroup2 one") {
+  if (cgroup_v2_host()) return;  // pure v2: a cgroup2 mount (cgroup_v2_test in the VM lane)
+  // runc 1.1's view: one bind per v1 hierarchy under its host mount point's name; the cgroup2
+  // hierarchy of a hybrid host (unified, serving e.g. hugetlb here) is left out.
+  std::vector<std::string> v1, v2;
+  for (const auto& e : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+    struct statfs fs {};
+    if (!e.is_directory() || ::statfs(e.path().c_str(), &fs) < 0) continue;
+    if (fs.f_type == 0x27e0eb) v1.push_back(e.path().filename());
+    if (fs.f_type == 0x63677270) v2.push_back(e.path().filename());
+  }
+  REQUIRE_FALSE(v1.empty());
+  Bundle b;
+  b.append("/mounts", R"({"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                          "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]})");
+  b.set_command("ls /sys/fs/cgroup; grep -c ' - cgroup2 ' /proc/self/mountinfo || true");
+  auto r = b.run();
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto lines = [&] {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < r.out.size()) {
+      size_t j = r.out.find('\n', i);
+      if (j == std::string::npos) j = r.out.size();
+      out.push_back(r.out.substr(i, j - i));
+      i = j + 1;
+    }
+    return out;
+  }();
+  for (const auto& name : v1)
+    CHECK_MESSAGE(std::find(lines.begin(), lines.end(), name) != lines.end(),
+                  (name + " missing: " + r.out));
+  for (const auto& name : v2)
+    CHECK_MESSAGE(std::find(lines.begin(), lines.end(), name) == lines.end(),
+                  (name + " shown: " + r.out));
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.back() == "0");  // no cgroup2 mount inside
 }
