@@ -77,8 +77,15 @@ failed_start() { # CMD... (the last argument is the container's command)
 }
 in_tty() { # CMD...: runs CMD on a fresh pty (the engines' -t needs a terminal on our side)
   # ctr's console resizer may race the exit and log "resize pty": not the runtime's doing.
-  script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\r\000' | grep -v 'resize pty'
-  echo "exit=${PIPESTATUS[0]}"
+  # script's stdin is a FIFO held open read-write, so it never reaches end of file: on EOF script
+  # types its EOF character into the pty, the engine forwards it into the container's terminal,
+  # and the echo ("^@") raced the command's output under runc and keel alike.
+  local fifo rc
+  fifo=$(mktemp -u "$E2E_TMP/tty-stdin.XXXXXX") && mkfifo "$fifo" || return 1
+  script -qec "$(printf '%q ' "$@")" /dev/null 0<>"$fifo" | tr -d '\r\000' | grep -v 'resize pty'
+  rc=${PIPESTATUS[0]}
+  rm -f "$fifo"
+  echo "exit=$rc"
 }
 
 # ---- docker and podman ---------------------------------------------------------------------------
