@@ -1,5 +1,6 @@
 #include "notify_socket.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,6 +10,9 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+
+#include "keel/linux/fd_passing.hpp"
+#include "keel/log.hpp"
 
 namespace keel::runtime {
 namespace {
@@ -65,7 +69,10 @@ Result<UniqueFd> bind_notify_socket(const std::string& container_dir) {
   return fd;
 }
 
-Result<void> send_to_notify_host(const std::string& host, std::string_view text, int flags) {
+namespace {
+
+// A datagram socket connected to the host's notify socket.
+Result<UniqueFd> connect_notify_host(const std::string& host) {
   auto addr = unix_address(host);
   if (!addr) return std::unexpected(addr.error());
   UniqueFd client(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -73,8 +80,17 @@ Result<void> send_to_notify_host(const std::string& host, std::string_view text,
   // An abstract name is as long as it is, not NUL-terminated.
   socklen_t len = host[0] == '@' ? socklen_t(offsetof(sockaddr_un, sun_path) + host.size())
                                  : socklen_t(sizeof *addr);
-  if (::sendto(client.get(), text.data(), text.size(), flags, reinterpret_cast<sockaddr*>(&*addr),
-               len) < 0)
+  if (::connect(client.get(), reinterpret_cast<sockaddr*>(&*addr), len) < 0)
+    return sys_error("connecting to NOTIFY_SOCKET " + host);
+  return client;
+}
+
+}  // namespace
+
+Result<void> send_to_notify_host(const std::string& host, std::string_view text, int flags) {
+  auto client = connect_notify_host(host);
+  if (!client) return std::unexpected(client.error());
+  if (::send(client->get(), text.data(), text.size(), flags) < 0)
     return sys_error("sending to NOTIFY_SOCKET " + host);
   return {};
 }
@@ -96,6 +112,53 @@ std::string notify_forward_text(std::string_view datagram, pid_t main_pid) {
   return out;
 }
 
+namespace {
+
+constexpr int kBarrierTimeoutMs = 30'000;
+
+// runc's sdNotifyBarrier (systemd's sd_notify_barrier): the write end of a pipe goes with
+// BARRIER=1, and the service manager closes every fd it receives once it has handled the
+// datagrams queued before it. EOF on the read end therefore says READY=1 was handled while keel,
+// the sender, still existed: systemd finds a datagram's unit by the sender's cgroup and drops
+// READY=1 from a process that is already gone. A manager that never answers costs 30 s and a
+// warning, as with runc.
+Result<void> notify_barrier(int client) {
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) < 0) return sys_error("creating the notify barrier pipe");
+  UniqueFd read_end(ends[0]);
+  {
+    UniqueFd write_end(ends[1]);  // ours closes here: only the manager's copy keeps it open
+    if (auto sent = send_with_fd(client, "BARRIER=1", write_end.get()); !sent)
+      return fail("sending BARRIER=1 to NOTIFY_SOCKET: " + sent.error().message, sent.error().code);
+  }
+  pollfd p{read_end.get(), POLLIN, 0};
+  int ready;
+  do {
+    ready = ::poll(&p, 1, kBarrierTimeoutMs);
+  } while (ready < 0 && errno == EINTR);
+  if (ready < 0) return sys_error("waiting for the notify barrier");
+  if (ready == 0) {
+    log::warning("Timeout after waiting 30s for barrier. Ignored.");
+    return {};
+  }
+  char byte;
+  if (::read(read_end.get(), &byte, 1) != 0)
+    return fail("unexpected read from the notify barrier pipe", EIO);
+  return {};
+}
+
+// READY=... and MAINPID=<pid1> in one datagram, then the barrier on the same socket.
+Result<void> forward_ready(const std::string& host, std::string_view ready_line, pid_t pid1) {
+  auto client = connect_notify_host(host);
+  if (!client) return std::unexpected(client.error());
+  std::string text = std::string(ready_line) + "\nMAINPID=" + std::to_string(pid1) + "\n";
+  if (::send(client->get(), text.data(), text.size(), 0) < 0)
+    return sys_error("sending to NOTIFY_SOCKET " + host);
+  return notify_barrier(client->get());
+}
+
+}  // namespace
+
 Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pidfd) {
   char buf[4096];
   for (;;) {
@@ -112,9 +175,7 @@ Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pid
       while (pos <= got.size()) {
         size_t end = got.find('\n', pos);
         std::string_view line = got.substr(pos, end == std::string_view::npos ? end : end - pos);
-        if (line.starts_with("READY="))
-          return send_to_notify_host(
-              host, std::string(line) + "\nMAINPID=" + std::to_string(pid1) + "\n", 0);
+        if (line.starts_with("READY=")) return forward_ready(host, line, pid1);
         if (end == std::string_view::npos) break;
         pos = end + 1;
       }

@@ -1,7 +1,8 @@
 // sd_notify proxy (runc's notify_socket.go): when keel runs with NOTIFY_SOCKET set (systemd
 // Type=notify, podman's --sdnotify=container), create gives the container its own datagram
 // socket at /run/notify/notify.sock (the state dir's notify/ bound read-only there), and
-// start/run --detach relay its READY=1 to the host socket, followed by MAINPID=<init pid>.
+// start/run --detach relay its READY=1 to the host socket, followed by MAINPID=<init pid>, then
+// wait on an sd_notify barrier (as runc 1.2+) so they do not exit before the manager has read it.
 // Foreground run forwards every datagram while it waits (Foreground::relay_notify), with
 // MAINPID=<keel's own pid> after READY=, since the runtime stays the service's main process.
 #pragma once
@@ -38,8 +39,8 @@ Result<void> send_to_notify_host(const std::string& host, std::string_view text,
 // another process), then MAINPID=<main_pid> when it had a READY= line. Empty when nothing is left.
 std::string notify_forward_text(std::string_view datagram, pid_t main_pid);
 
-// Waits for a READY= line on `sock` (or the init's exit) and forwards it and MAINPID=<pid1>
-// to `host`.
+// Waits for a READY= line on `sock` (or the init's exit), forwards it and MAINPID=<pid1> to
+// `host`, then sends BARRIER=1 and waits (at most 30 s) until the manager closes the barrier fd.
 Result<void> relay_notify(int sock, const std::string& host, pid_t pid1, int pidfd);
 
 }  // namespace keel::runtime

@@ -1,8 +1,11 @@
 // sd_notify proxy: with NOTIFY_SOCKET set, the container gets /run/notify/notify.sock and
-// `run --detach` forwards its READY=1 (and MAINPID) to the host socket, as runc does.
+// `run --detach` / `start` forward its READY=1 (and MAINPID) to the host socket, as runc does,
+// then wait on an sd_notify barrier (BARRIER=1 with a pipe's write end) until the service
+// manager closes the fd, as runc 1.2 and later do.
 #include <doctest/doctest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +23,29 @@ sockaddr_un address(const std::string& path) {
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
   return addr;
+}
+
+// keel's exit status, or -1 (after SIGKILL) when it has not exited within 5 s.
+int exit_status_within_5s(pid_t pid) {
+  int status = 0;
+  for (int i = 0; i < 500 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) ::usleep(10000);
+  if (::waitpid(pid, &status, WNOHANG) == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The datagram after READY=1 is the barrier: "BARRIER=1" with the write end of a pipe, which
+// keel waits on until the service manager (here the test) closes it. Returns that fd.
+int expect_barrier(int host) {
+  std::string payload;
+  int fd = receive_fd(host, &payload, 10000);
+  CHECK(payload == "BARRIER=1");
+  struct stat st {};
+  CHECK((fd >= 0 && ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)));
+  return fd;
 }
 
 }  // namespace
@@ -55,20 +81,14 @@ TEST_CASE("run --detach with NOTIFY_SOCKET relays the container's READY=1 and MA
   REQUIRE(::poll(&p, 1, 10000) == 1);
   char buf[256];
   ssize_t n = ::recv(host, buf, sizeof buf, 0);
-  ::close(host);
   CHECK(std::string(buf, n > 0 ? size_t(n) : 0) ==
         "READY=1\nMAINPID=" + std::to_string(b.pid()) + "\n");
-  int status = 0;
-  for (int i = 0; i < 500 && ::waitpid(keel_pid, &status, WNOHANG) == 0; ++i) ::usleep(10000);
-  if (::waitpid(keel_pid, &status, WNOHANG) == 0) {
-    ::kill(keel_pid, SIGKILL);
-    ::waitpid(keel_pid, &status, 0);
-  }
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  ::close(expect_barrier(host));  // as systemd does once it has handled READY=1
+  ::close(host);
+  CHECK(exit_status_within_5s(keel_pid) == 0);
 }
 
-TEST_CASE("create then start with NOTIFY_SOCKET: start waits for READY=1 and relays it") {
+TEST_CASE("create then start with NOTIFY_SOCKET: start relays READY=1, then waits on the barrier") {
   Bundle b;
   b.set_command("sleep 1000");
   std::string host_path = b.dir() + "/host.sock";
@@ -104,15 +124,14 @@ TEST_CASE("create then start with NOTIFY_SOCKET: start waits for READY=1 and rel
   REQUIRE(::poll(&p, 1, 10000) == 1);
   char buf[256];
   ssize_t n = ::recv(host, buf, sizeof buf, 0);
-  ::close(host);
   CHECK(std::string(buf, n > 0 ? size_t(n) : 0) ==
         "READY=1\nMAINPID=" + std::to_string(b.pid()) + "\n");
-  int status = 0;
-  for (int i = 0; i < 500 && ::waitpid(keel_pid, &status, WNOHANG) == 0; ++i) ::usleep(10000);
-  if (::waitpid(keel_pid, &status, WNOHANG) == 0) {
-    ::kill(keel_pid, SIGKILL);
-    ::waitpid(keel_pid, &status, 0);
-  }
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  int barrier = expect_barrier(host);
+  // start waits while the manager holds the barrier fd: systemd attributes READY=1 by the
+  // sender's cgroup, so the sender must not be gone before READY=1 is handled.
+  ::usleep(300000);
+  CHECK(::waitpid(keel_pid, nullptr, WNOHANG) == 0);
+  ::close(barrier);
+  CHECK(exit_status_within_5s(keel_pid) == 0);
+  ::close(host);
 }

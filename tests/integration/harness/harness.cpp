@@ -433,6 +433,15 @@ int listen_at(const std::string& path) {
 int accept_fd(int listener, std::string* payload) {
   int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   if (conn < 0) return -1;
+  int fd = receive_fd(conn, payload);
+  ::close(conn);
+  return fd;
+}
+
+int receive_fd(int sock, std::string* payload, int timeout_ms) {
+  if (payload) payload->clear();
+  pollfd p{sock, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) != 1) return -1;
   char buf[256];
   iovec iov{buf, sizeof buf};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
@@ -441,8 +450,7 @@ int accept_fd(int listener, std::string* payload) {
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  ::close(conn);
+  ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
   if (n < 0) return -1;
   if (payload) payload->assign(buf, n);
   cmsghdr* c = CMSG_FIRSTHDR(&msg);

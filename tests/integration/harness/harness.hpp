@@ -122,13 +122,17 @@ bool process_exists(pid_t pid);  // alive and not a zombie
 // Pids (other than this process) with an argument equal to `needle`: an init that never reached
 // execve still runs keel's code with keel's argv, which names the container id.
 std::vector<pid_t> processes_with_argument(const std::string& needle);
-// Accepts one connection on a listening unix socket and receives one fd (SCM_RIGHTS) from it,
-// its payload in *payload when given; -1 when nothing or no fd came. The test's own receiver
-// (not keel's), so the runtime's side of the wire format is checked independently.
 // A listening unix stream socket at `path` (like the console socket containerd's shim or conmon
 // creates); the caller closes it.
 int listen_at(const std::string& path);
+// Accepts one connection on a listening unix socket and receives one fd (SCM_RIGHTS) from it,
+// its payload in *payload when given; -1 when nothing or no fd came. The test's own receiver
+// (not keel's), so the runtime's side of the wire format is checked independently.
 int accept_fd(int listener, std::string* payload = nullptr);
+// Receives one message on `sock` (a connection, or a datagram socket) and the fd it carries,
+// -1 when it carried none; the payload in *payload when given. Waits at most `timeout_ms` (-1:
+// no limit); -1 and an empty payload when nothing came in time.
+int receive_fd(int sock, std::string* payload = nullptr, int timeout_ms = -1);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text, int mode = 0644);
 // Removes a cgroup dir and everything below it (children first), in every hierarchy.

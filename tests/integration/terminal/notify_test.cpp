@@ -55,13 +55,16 @@ void add_probe(const Bundle& b) {
   std::filesystem::copy_file(NOTIFY_PROBE, b.rootfs() + "/notify");
 }
 
-// `keel run` in the foreground with NOTIFY_SOCKET=host, stdio on /dev/null.
-pid_t spawn_run(const Bundle& b, const std::string& host) {
+// `keel run` (in the foreground unless `detach`) with NOTIFY_SOCKET=host, stdio on /dev/null.
+pid_t spawn_run(const Bundle& b, const std::string& host, bool detach = false) {
   pid_t pid = ::fork();
   if (pid == 0) {
     int null = ::open("/dev/null", O_RDWR);
     for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
     ::setenv("NOTIFY_SOCKET", host.c_str(), 1);
+    if (detach)
+      ::execl(KEEL_BINARY, "keel", "--root", b.state_root().c_str(), "run", "--detach", "--bundle",
+              b.dir().c_str(), b.id().c_str(), nullptr);
     ::execl(KEEL_BINARY, "keel", "--root", b.state_root().c_str(), "run", "--bundle",
             b.dir().c_str(), b.id().c_str(), nullptr);
     ::_exit(127);
@@ -133,11 +136,16 @@ TEST_CASE("exec with NOTIFY_SOCKET relays nothing and does not wait for READY, a
   HostSocket host(b.dir() + "/host.sock");
   RunOptions with_notify = with_timeout(20s);
   with_notify.extra_env = {"NOTIFY_SOCKET=" + b.dir() + "/host.sock"};
-  auto run = b.keel({"run", "--detach", "--bundle", b.dir(), b.id()}, with_notify);
-  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
-  auto ready = host.queued();
-  REQUIRE(ready.size() == 1);
-  CHECK(ready[0] == "READY=1\nMAINPID=" + std::to_string(b.pid()) + "\n");
+  pid_t run = spawn_run(b, b.dir() + "/host.sock", true);
+  std::string ready;
+  CHECK(receive_fd(host.fd, &ready, 10000) == -1);
+  CHECK(ready == "READY=1\nMAINPID=" + std::to_string(b.pid()) + "\n");
+  // run --detach then waits until the service manager closes the BARRIER=1 fd.
+  std::string barrier;
+  int fd = receive_fd(host.fd, &barrier, 10000);
+  CHECK(barrier == "BARRIER=1");
+  ::close(fd);
+  REQUIRE(wait_exit(run, 20s) == 0);
   // The exec'd process has the container's NOTIFY_SOCKET; keel neither binds nor forwards it.
   auto exec = b.keel({"exec", b.id(), "sh", "-c", "echo $NOTIFY_SOCKET; /notify READY=1 || true"},
                      with_notify);
